@@ -1,0 +1,137 @@
+"""Every access rule of the platform, in one place.
+
+Views, API endpoints, exports and the CLI ask these functions; selectors use `visible_q` so lists
+apply the same rule as detail pages.
+
+- Bureau admins see and review everything.
+- Editors (organisation admins, staff and enterprise users) create and change their own organisation's
+  records; organisation admins also edit their organisation's profile.
+- Signed-in users see published records that are public or for registered users; visitors only public ones.
+- Confidential fields go to the owner organisation, bureau admins and users whose access request the
+  owner granted.
+"""
+
+from django.utils import timezone
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+
+from fanxing.accounts.models import AccessRequest, Role, User
+from fanxing.core.workflow import MOVES, Status, Visibility
+
+AnyUser = User | AnonymousUser
+EDITOR_ROLES = (Role.ORG_ADMIN, Role.ORG_STAFF, Role.ENTERPRISE)
+
+
+def is_admin(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.is_bureau_admin)
+
+
+def is_member(user: AnyUser, organisation_id: int | None) -> bool:
+    return bool(user.is_authenticated and user.organisation_id and user.organisation_id == organisation_id)
+
+
+def visible_q(user: AnyUser, *, expires: bool = False) -> Q:
+    """Records this user may see. `expires` hides published records past their deadline (demands)."""
+    if is_admin(user):
+        return Q()
+    levels = [Visibility.PUBLIC] + ([Visibility.REGISTERED] if user.is_authenticated else [])
+    published = Q(status=Status.PUBLISHED, visibility__in=levels)
+    if expires:
+        published &= Q(deadline__gte=timezone.localdate())
+    if user.is_authenticated and user.organisation_id:
+        return published | Q(organisation_id=user.organisation_id)
+    return published
+
+
+def can_view(user: AnyUser, record: Any) -> bool:
+    if is_admin(user) or is_member(user, record.organisation_id):
+        return True
+    if record.status != Status.PUBLISHED:
+        return False
+    if getattr(record, "deadline", None) and record.deadline < timezone.localdate():
+        return False
+    return record.visibility == Visibility.PUBLIC or (
+        record.visibility == Visibility.REGISTERED and user.is_authenticated
+    )
+
+
+def can_create_for(user: AnyUser, organisation_id: int | None) -> bool:
+    """May this user create a record owned by this organisation?"""
+    if is_admin(user):
+        return True
+    return bool(user.is_authenticated and user.role in EDITOR_ROLES and is_member(user, organisation_id))
+
+
+def can_edit(user: AnyUser, record: Any) -> bool:
+    return can_create_for(user, record.organisation_id)
+
+
+def can_move(user: AnyUser, record: Any, action: str) -> bool:
+    """May this user make this workflow move on this record now?"""
+    move = MOVES.get(action)
+    if move is None or record.status not in move.sources:
+        return False
+    if move.by == "reviewer":
+        return is_admin(user)
+    if move.by == "owner":
+        return can_edit(user, record)
+    return False
+
+
+def moves_for(user: AnyUser, record: Any) -> list[str]:
+    return [action for action in MOVES if can_move(user, record, action)]
+
+
+def can_see_confidential(user: AnyUser, record: Any) -> bool:
+    if not user.is_authenticated:
+        return False
+    if is_admin(user) or is_member(user, record.organisation_id):
+        return True
+    return AccessRequest.objects.filter(
+        requester=user,
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        status=AccessRequest.Status.GRANTED,
+    ).exists()
+
+
+def confidential_grants(user: AnyUser, model: type) -> set[int]:
+    """Ids of records of this model whose confidential fields were granted to this user (for lists)."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        AccessRequest.objects.filter(
+            requester=user, content_type=ContentType.objects.get_for_model(model), status=AccessRequest.Status.GRANTED
+        ).values_list("object_id", flat=True)
+    )
+
+
+def can_request_access(user: AnyUser, record: Any) -> bool:
+    return bool(user.is_authenticated and can_view(user, record) and not can_see_confidential(user, record))
+
+
+def can_decide_access(user: AnyUser, record: Any) -> bool:
+    return is_admin(user) or (
+        user.is_authenticated and user.role in EDITOR_ROLES and is_member(user, record.organisation_id)
+    )
+
+
+def can_edit_organisation(user: AnyUser, organisation: Any) -> bool:
+    return is_admin(user) or (
+        user.is_authenticated and user.role == Role.ORG_ADMIN and is_member(user, organisation.pk)
+    )
+
+
+def can_create_organisation(user: AnyUser) -> bool:
+    return is_admin(user)
+
+
+def can_view_audit(user: AnyUser) -> bool:
+    return is_admin(user)
+
+
+def can_import(user: AnyUser) -> bool:
+    return is_admin(user) or bool(user.is_authenticated and user.role in EDITOR_ROLES and user.organisation_id)

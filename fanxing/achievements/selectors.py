@@ -1,0 +1,41 @@
+"""Reads on achievements, with the visibility rules applied."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from fanxing.accounts import permissions
+from fanxing.accounts.permissions import AnyUser
+from fanxing.achievements.models import Achievement
+from fanxing.core.selectors import ListFilters, apply_filters
+
+SORTS = {
+    "newest": ("-published_at", "-id"),
+    "oldest": ("published_at", "id"),
+    "trl_desc": ("-trl", "-published_at", "-id"),
+    "trl_asc": ("trl", "-published_at", "-id"),
+    "updated": ("-updated_at", "-id"),
+}
+SORT_LABELS = {"newest": "最新发布", "oldest": "最早发布", "trl_desc": "成熟度从高到低", "trl_asc": "成熟度从低到高",
+               "updated": "最近更新"}
+
+
+def achievement_list(user: AnyUser, filters: ListFilters | None = None) -> QuerySet[Achievement]:
+    qs = Achievement.objects.select_related("field", "field__parent", "organisation").prefetch_related("ways")
+    qs = apply_filters(
+        qs, user, filters or ListFilters(), text_fields=("title", "summary", "keywords"), trl_field="trl",
+        sorts=SORTS,
+    )
+    return qs.distinct() if filters and filters.way else qs
+
+
+def achievement_get(user: AnyUser, pk: int) -> Achievement:
+    """The achievement if this user may see it; 404 otherwise (no hint that it exists)."""
+    record = (
+        Achievement.objects.select_related("field", "field__parent", "organisation", "created_by")
+        .prefetch_related("ways", "patents", "team")
+        .filter(pk=pk)
+        .first()
+    )
+    if record is None or not permissions.can_view(user, record):
+        raise Http404("成果不存在或无权查看")
+    return record

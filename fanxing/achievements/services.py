@@ -1,0 +1,73 @@
+"""Writes on achievements: create, change (with patents and team), workflow moves."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from fanxing.accounts.models import User
+from fanxing.achievements.models import Achievement, Patent, TeamMember
+from fanxing.core.services import audit, record_move, reviewed_record_save
+from fanxing.core.validators import parse_patent_number
+
+
+@transaction.atomic
+def achievement_save(
+    *,
+    by: User | None,
+    fields: dict[str, Any],
+    ways: list[Any] | None = None,
+    patents: list[dict[str, Any]] | None = None,
+    team: list[dict[str, Any]] | None = None,
+    achievement: Achievement | None = None,
+) -> Achievement:
+    """Create an achievement (as a draft) or change one. `patents` and `team`, when given, replace the lists."""
+    record = reviewed_record_save(
+        record=achievement or Achievement(), by=by, fields=fields, ways=ways, prefix="CG"
+    )
+    if patents is not None:
+        _replace_patents(record, patents, by)
+    if team is not None:
+        _replace_team(record, team)
+    return record
+
+
+def _replace_patents(achievement: Achievement, patents: list[dict[str, Any]], by: User | None) -> None:
+    before = sorted(achievement.patents.values_list("number", flat=True))
+    achievement.patents.all().delete()
+    seen = set()
+    for i, data in enumerate(patents, start=1):
+        try:
+            number, kind = parse_patent_number(data.get("number", ""))
+        except ValidationError as error:
+            raise ValidationError({"patents": f"第{i}项专利：{error.messages[0]}"}) from error
+        if number in seen:
+            raise ValidationError({"patents": f"第{i}项专利：专利号 {number} 重复"})
+        seen.add(number)
+        patent = Patent(
+            achievement=achievement, number=number, title=data.get("title", ""),
+            kind=data.get("kind") or kind, legal_status=data.get("legal_status") or Patent.LegalStatus.PENDING,
+        )
+        try:
+            patent.full_clean()
+        except ValidationError as error:
+            raise ValidationError({"patents": f"第{i}项专利：{'；'.join(error.messages)}"}) from error
+        patent.save()
+    after = sorted(seen)
+    if before != after:
+        audit(actor=by, action="patents", target=achievement, changes={"patents": [before, after]})
+
+
+def _replace_team(achievement: Achievement, team: list[dict[str, Any]]) -> None:
+    achievement.team.all().delete()
+    TeamMember.objects.bulk_create(
+        TeamMember(achievement=achievement, name=m["name"].strip(), title=m.get("title", ""),
+                   is_lead=bool(m.get("is_lead")), order=i)
+        for i, m in enumerate(team)
+        if m.get("name", "").strip()
+    )
+
+
+def achievement_move(*, achievement: Achievement, action: str, by: User | None, reason: str = "") -> Achievement:
+    """Submit, publish, return (with a reason) or withdraw an achievement."""
+    return record_move(record=achievement, action=action, by=by, reason=reason)

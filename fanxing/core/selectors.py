@@ -1,0 +1,68 @@
+"""Reads shared by the libraries: the filters a list takes and how they apply."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from fanxing.accounts import permissions
+from fanxing.accounts.permissions import AnyUser
+from fanxing.core.models import Organisation, TechField
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    """What a person can narrow a library list by; the UI form and the API query both produce one."""
+
+    q: str = ""
+    field: str = ""  # a TechField code; a top-level code includes its children
+    trl_min: int | None = None
+    trl_max: int | None = None
+    way: str = ""  # a ConversionWay code
+    organisation: int | None = None
+    status: str = ""
+    mine: bool = False
+    sort: str = ""
+
+
+def field_codes(code: str) -> list[str]:
+    """The code and the codes of its children."""
+    return [code, *TechField.objects.filter(parent__code=code).values_list("code", flat=True)]
+
+
+def apply_filters(
+    qs: QuerySet[Any], user: AnyUser, f: ListFilters, *, text_fields: tuple[str, ...], trl_field: str,
+    sorts: dict[str, tuple[str, ...]], expires: bool = False,
+) -> QuerySet[Any]:
+    qs = qs.filter(permissions.visible_q(user, expires=expires))
+    if f.q:
+        for word in f.q.split():
+            term = Q()
+            for name in text_fields:
+                term |= Q(**{f"{name}__icontains": word})
+            qs = qs.filter(term)
+    if f.field:
+        qs = qs.filter(field__code__in=field_codes(f.field))
+    if f.trl_min is not None:
+        qs = qs.filter(**{f"{trl_field}__gte": f.trl_min})
+    if f.trl_max is not None:
+        qs = qs.filter(**{f"{trl_field}__lte": f.trl_max})
+    if f.way:
+        qs = qs.filter(ways__code=f.way)
+    if f.organisation:
+        qs = qs.filter(organisation_id=f.organisation)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.mine:
+        qs = qs.filter(organisation_id=user.organisation_id) if user.is_authenticated else qs.none()
+    return qs.order_by(*sorts.get(f.sort, next(iter(sorts.values()))))
+
+
+def organisation_list(*, q: str = "", kind: str = "") -> QuerySet[Organisation]:
+    """Organisations are public: their names, kinds, regions and profiles are what a portal shows."""
+    qs = Organisation.objects.select_related("region", "region__parent", "region__parent__parent")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(short_name__icontains=q))
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("name")

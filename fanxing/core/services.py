@@ -1,0 +1,168 @@
+"""Writes shared by the libraries: audit entries, workflow moves, organisations.
+
+`by=None` means the platform itself (a CLI command or a job run by an operator): it passes the role
+checks and is recorded as 系统 in the audit log.
+"""
+
+import secrets
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from fanxing.accounts import permissions
+from fanxing.accounts.models import User
+from fanxing.core.models import AuditEntry, Organisation
+from fanxing.core.workflow import MOVES, Status
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
+    return {name: jsonable(getattr(instance, name)) for name in fields}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [before, after]} for the fields that changed."""
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+def audit(
+    *, actor: User | None, action: str, target: models.Model, changes: dict[str, Any] | None = None, reason: str = ""
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        actor=actor,
+        action=action,
+        content_type=ContentType.objects.get_for_model(target),
+        object_id=target.pk,
+        target_repr=str(target)[:200],
+        changes=changes or {},
+        reason=reason,
+    )
+
+
+def new_ref(prefix: str) -> str:
+    """A record number such as CG2026-7F3A9C: year and six random hex digits."""
+    return f"{prefix}{timezone.localdate():%Y}-{secrets.token_hex(3).upper()}"
+
+
+def require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+@transaction.atomic
+def record_move(*, record: Any, action: str, by: User | None, reason: str = "") -> Any:
+    """Make a workflow move (submit, publish, return, withdraw, expire) on an achievement or demand."""
+    move = MOVES.get(action)
+    if move is None:
+        raise ValidationError(f"未知的操作：{action}")
+    record = type(record).objects.select_for_update().get(pk=record.pk)
+    if record.status not in move.sources:
+        raise ValidationError(f"当前状态为“{record.get_status_display()}”，不能{move.label}")
+    if by is not None:
+        require(permissions.can_move(by, record, action), f"无权对该记录执行“{move.label}”")
+    reason = reason.strip()
+    if move.needs_reason and not reason:
+        raise ValidationError({"reason": "退回时必须填写原因"})
+    before = snapshot(record, ["status", "return_reason"])
+    record.status = move.target
+    now = timezone.now()
+    if move.target == Status.SUBMITTED:
+        record.submitted_at = now
+    elif move.target == Status.PUBLISHED:
+        record.published_at = now
+        record.return_reason = ""
+    elif move.target == Status.RETURNED:
+        record.return_reason = reason
+    record.save()
+    audit(actor=by, action=action, target=record, changes=diff(before, snapshot(record, list(before))),
+          reason=reason)
+    return record
+
+
+ORGANISATION_FIELDS = ["name", "short_name", "kind", "uscc", "region", "address", "website", "description", "verified"]
+
+
+@transaction.atomic
+def organisation_save(
+    *, by: User | None, fields: dict[str, Any], organisation: Organisation | None = None
+) -> Organisation:
+    """Create an organisation (bureau admins) or change one (its admins, bureau admins)."""
+    if organisation is None:
+        if by is not None:
+            require(permissions.can_create_organisation(by), "只有科技局管理员可以新建机构")
+        organisation, before, action = Organisation(), {}, "create"
+    else:
+        if by is not None:
+            require(permissions.can_edit_organisation(by, organisation), "无权修改该机构信息")
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        before, action = snapshot(organisation, ORGANISATION_FIELDS), "update"
+    if by is not None and not permissions.is_admin(by):
+        fields = {k: v for k, v in fields.items() if k != "verified"}  # only the bureau verifies
+    if "uscc" in fields:
+        fields["uscc"] = (fields["uscc"] or "").strip().upper()
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    organisation.full_clean()
+    organisation.save()
+    changes = diff(before, snapshot(organisation, ORGANISATION_FIELDS))
+    if changes:
+        audit(actor=by, action=action, target=organisation, changes=changes)
+    return organisation
+
+
+@transaction.atomic
+def reviewed_record_save(
+    *, record: Any, by: User | None, fields: dict[str, Any], ways: list[Any] | None, prefix: str
+) -> Any:
+    """Create or change an achievement or demand: checks the role, validates, saves, writes the audit entry.
+
+    A published record changed by its owner goes back to review (待审核); bureau admins' changes do not.
+    """
+    is_new = record.pk is None
+    tracked = [f.name for f in type(record)._meta.concrete_fields if f.name not in AUTO_FIELDS]
+    if is_new:
+        before: dict[str, Any] = {}
+        record.created_by = by
+    else:
+        record = type(record).objects.select_for_update().get(pk=record.pk)
+        before = snapshot(record, tracked) | {"ways": sorted(w.code for w in record.ways.all())}
+        if by is not None:
+            require(permissions.can_edit(by, record), "只能修改本机构的记录")
+    for name, value in fields.items():
+        setattr(record, name, value)
+    if by is not None:
+        require(permissions.can_create_for(by, record.organisation_id), "只能为本机构发布或修改记录")
+    if not record.ref:
+        record.ref = new_ref(prefix)
+    reopened = not is_new and record.status == Status.PUBLISHED and by is not None and not permissions.is_admin(by)
+    if reopened:
+        record.status, record.submitted_at = Status.SUBMITTED, timezone.now()
+    record.full_clean()
+    record.save()
+    if ways is not None:
+        record.ways.set(ways)
+    after = snapshot(record, tracked) | {"ways": sorted(w.code for w in record.ways.all())}
+    changes = diff(before, after)
+    if is_new or changes:
+        audit(actor=by, action="create" if is_new else "update", target=record, changes=changes,
+              reason="已发布记录被修改，重新进入审核" if reopened else "")
+    return record
+
+
+AUTO_FIELDS = {"id", "created_at", "updated_at", "created_by"}

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from fanxing.api import api
+
+admin.site.site_header = "繁星汇 · 后台管理"
+admin.site.site_title = "繁星汇后台"
+admin.site.index_title = "数据管理"
+
+urlpatterns = [
+    path("", include("fanxing.core.urls")),
+    path("accounts/", include("fanxing.accounts.urls")),
+    path("achievements/", include("fanxing.achievements.urls")),
+    path("demands/", include("fanxing.demands.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
