@@ -25,7 +25,12 @@ class User(AbstractUser):
 
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.ENTERPRISE)
     organisation = models.ForeignKey(
-        "core.Organisation", models.PROTECT, null=True, blank=True, related_name="members", verbose_name="所属机构"
+        "core.Organisation",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name="所属机构",
     )
     display_name = models.CharField("姓名", max_length=50, blank=True)
     phone = models.CharField("手机", max_length=20, blank=True)

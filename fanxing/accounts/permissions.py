@@ -11,12 +11,12 @@ apply the same rule as detail pages.
   owner granted.
 """
 
-from django.utils import timezone
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.utils import timezone
 
 from fanxing.accounts.models import AccessRequest, Role, User
 from fanxing.core.workflow import MOVES, Status, Visibility
@@ -104,7 +104,9 @@ def confidential_grants(user: AnyUser, model: type) -> set[int]:
         return set()
     return set(
         AccessRequest.objects.filter(
-            requester=user, content_type=ContentType.objects.get_for_model(model), status=AccessRequest.Status.GRANTED
+            requester=user,
+            content_type=ContentType.objects.get_for_model(model),
+            status=AccessRequest.Status.GRANTED,
         ).values_list("object_id", flat=True)
     )
 
@@ -134,4 +136,6 @@ def can_view_audit(user: AnyUser) -> bool:
 
 
 def can_import(user: AnyUser) -> bool:
-    return is_admin(user) or bool(user.is_authenticated and user.role in EDITOR_ROLES and user.organisation_id)
+    return is_admin(user) or bool(
+        user.is_authenticated and user.role in EDITOR_ROLES and user.organisation_id
+    )

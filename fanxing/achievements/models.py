@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from fanxing.core.models import ConversionWay, TechField
 from fanxing.core.validators import validate_patent_number
@@ -23,8 +24,12 @@ class Achievement(ReviewedRecord):
     )
     ways = models.ManyToManyField(ConversionWay, verbose_name="转化方式", related_name="achievements")
     price_negotiable = models.BooleanField("价格面议", default=False)
-    price_min = models.DecimalField("意向价格下限（万元）", max_digits=12, decimal_places=2, null=True, blank=True)
-    price_max = models.DecimalField("意向价格上限（万元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    price_min = models.DecimalField(
+        "意向价格下限（万元）", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    price_max = models.DecimalField(
+        "意向价格上限（万元）", max_digits=12, decimal_places=2, null=True, blank=True
+    )
 
     CONFIDENTIAL_FIELDS = (*ReviewedRecord.CONFIDENTIAL_FIELDS, "price_negotiable", "price_min", "price_max")
 
@@ -40,8 +45,13 @@ class Achievement(ReviewedRecord):
             models.CheckConstraint(
                 condition=Q(price_negotiable=True, price_min__isnull=True, price_max__isnull=True)
                 | Q(price_negotiable=False, price_min__isnull=True, price_max__isnull=True)
-                | Q(price_negotiable=False, price_min__isnull=False, price_max__isnull=False,
-                    price_min__lte=models.F("price_max"), price_min__gte=0),
+                | Q(
+                    price_negotiable=False,
+                    price_min__isnull=False,
+                    price_max__isnull=False,
+                    price_min__lte=models.F("price_max"),
+                    price_min__gte=0,
+                ),
                 name="achievement_price_consistent",
             ),
         ]
@@ -49,20 +59,27 @@ class Achievement(ReviewedRecord):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("achievements:detail", args=[self.pk])
+
     @property
     def price_label(self) -> str:
         return price_label(self.price_negotiable, self.price_min, self.price_max)
 
 
 def price_label(negotiable: bool, low: Decimal | None, high: Decimal | None) -> str:
-    """"面议", "80 万元" or "50–120 万元"."""
+    """ "面议", "80 万元" or "50–120 万元"."""
     if negotiable:
         return "面议"
     if low is None:
         return "未填写"
     if low == high:
         return f"{low.normalize():f} 万元"
-    return f"{low.normalize():f}–{high.normalize():f} 万元" if high is not None else f"{low.normalize():f} 万元起"
+    return (
+        f"{low.normalize():f}–{high.normalize():f} 万元"
+        if high is not None
+        else f"{low.normalize():f} 万元起"
+    )
 
 
 class Patent(models.Model):
@@ -86,7 +103,9 @@ class Patent(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "专利"
-        constraints = [models.UniqueConstraint(fields=["achievement", "number"], name="patent_once_per_achievement")]
+        constraints = [
+            models.UniqueConstraint(fields=["achievement", "number"], name="patent_once_per_achievement")
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -15,14 +15,23 @@ SORTS = {
     "trl_asc": ("trl", "-published_at", "-id"),
     "updated": ("-updated_at", "-id"),
 }
-SORT_LABELS = {"newest": "最新发布", "oldest": "最早发布", "trl_desc": "成熟度从高到低", "trl_asc": "成熟度从低到高",
-               "updated": "最近更新"}
+SORT_LABELS = {
+    "newest": "最新发布",
+    "oldest": "最早发布",
+    "trl_desc": "成熟度从高到低",
+    "trl_asc": "成熟度从低到高",
+    "updated": "最近更新",
+}
 
 
 def achievement_list(user: AnyUser, filters: ListFilters | None = None) -> QuerySet[Achievement]:
     qs = Achievement.objects.select_related("field", "field__parent", "organisation").prefetch_related("ways")
     qs = apply_filters(
-        qs, user, filters or ListFilters(), text_fields=("title", "summary", "keywords"), trl_field="trl",
+        qs,
+        user,
+        filters or ListFilters(),
+        text_fields=("title", "summary", "keywords"),
+        trl_field="trl",
         sorts=SORTS,
     )
     return qs.distinct() if filters and filters.way else qs

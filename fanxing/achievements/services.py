@@ -45,8 +45,11 @@ def _replace_patents(achievement: Achievement, patents: list[dict[str, Any]], by
             raise ValidationError({"patents": f"第{i}项专利：专利号 {number} 重复"})
         seen.add(number)
         patent = Patent(
-            achievement=achievement, number=number, title=data.get("title", ""),
-            kind=data.get("kind") or kind, legal_status=data.get("legal_status") or Patent.LegalStatus.PENDING,
+            achievement=achievement,
+            number=number,
+            title=data.get("title", ""),
+            kind=data.get("kind") or kind,
+            legal_status=data.get("legal_status") or Patent.LegalStatus.PENDING,
         )
         try:
             patent.full_clean()
@@ -61,13 +64,20 @@ def _replace_patents(achievement: Achievement, patents: list[dict[str, Any]], by
 def _replace_team(achievement: Achievement, team: list[dict[str, Any]]) -> None:
     achievement.team.all().delete()
     TeamMember.objects.bulk_create(
-        TeamMember(achievement=achievement, name=m["name"].strip(), title=m.get("title", ""),
-                   is_lead=bool(m.get("is_lead")), order=i)
+        TeamMember(
+            achievement=achievement,
+            name=m["name"].strip(),
+            title=m.get("title", ""),
+            is_lead=bool(m.get("is_lead")),
+            order=i,
+        )
         for i, m in enumerate(team)
         if m.get("name", "").strip()
     )
 
 
-def achievement_move(*, achievement: Achievement, action: str, by: User | None, reason: str = "") -> Achievement:
+def achievement_move(
+    *, achievement: Achievement, action: str, by: User | None, reason: str = ""
+) -> Achievement:
     """Submit, publish, return (with a reason) or withdraw an achievement."""
     return record_move(record=achievement, action=action, by=by, reason=reason)

@@ -1,1 +1,88 @@
-"""Views."""
+"""Achievement pages: the library list, detail, create and edit, workflow moves, access requests."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from fanxing.accounts import permissions
+from fanxing.achievements import selectors
+from fanxing.achievements.forms import AchievementForm
+from fanxing.achievements.models import Achievement
+from fanxing.achievements.services import achievement_move, achievement_save
+from fanxing.core.forms import ListFilterForm, add_service_error
+from fanxing.core.models import Organisation
+from fanxing.core.record_views import access_view, detail_context, move_view
+from fanxing.core.rendering import paginate, query_without_page, render_page
+
+OWNER_KINDS = [Organisation.Kind.UNIVERSITY, Organisation.Kind.INSTITUTE, Organisation.Kind.POC]
+
+
+def achievement_list(request: HttpRequest) -> HttpResponse:
+    form = ListFilterForm(
+        request.GET,
+        sorts=selectors.SORT_LABELS,
+        organisations=Organisation.objects.filter(kind__in=OWNER_KINDS),
+    )
+    qs = selectors.achievement_list(request.user, form.filters())
+    if request.GET.get("export") == "xlsx":
+        from fanxing.core.io import export_response
+
+        return export_response("achievements", qs, request.user)
+    context = {
+        "form": form,
+        "page": paginate(request, qs),
+        "query": query_without_page(request),
+        "section": "achievements",
+    }
+    return render_page(request, "achievements/list.html", context, partial="achievements/_results.html")
+
+
+def achievement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = selectors.achievement_get(request.user, pk)
+    return render(
+        request, "achievements/detail.html", detail_context(request, record) | {"section": "achievements"}
+    )
+
+
+@login_required
+def achievement_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    record = selectors.achievement_get(request.user, pk) if pk else Achievement()
+    allowed = (
+        permissions.can_edit(request.user, record)
+        if pk
+        else permissions.can_create_for(request.user, request.user.organisation_id)
+    )
+    if not allowed:
+        raise PermissionDenied("只能发布或修改本机构的成果")
+    form = AchievementForm(request.POST or None, instance=record, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = achievement_save(
+                by=request.user, achievement=record if pk else None, **form.service_args()
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request, "已保存。" + ("修改已提交重新审核。" if record.status == "submitted" and pk else "")
+            )
+            return redirect(record)
+    return render(
+        request, "achievements/form.html", {"form": form, "record": record, "section": "achievements"}
+    )
+
+
+@login_required
+@require_POST
+def achievement_move_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    record = selectors.achievement_get(request.user, pk)
+    return move_view(request, record, action, lambda r, **kw: achievement_move(achievement=r, **kw))
+
+
+@login_required
+@require_POST
+def achievement_access(request: HttpRequest, pk: int) -> HttpResponse:
+    return access_view(request, selectors.achievement_get(request.user, pk))

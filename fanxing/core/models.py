@@ -103,7 +103,10 @@ class Organisation(models.Model):
     short_name = models.CharField("简称", max_length=30, blank=True)
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     uscc = models.CharField(
-        "统一社会信用代码", max_length=18, blank=True, validators=[validate_uscc],
+        "统一社会信用代码",
+        max_length=18,
+        blank=True,
+        validators=[validate_uscc],
         help_text="18位，含校验位；可不填",
     )
     region = models.ForeignKey(Region, models.PROTECT, null=True, blank=True, verbose_name="所在地区")

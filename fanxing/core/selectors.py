@@ -31,8 +31,14 @@ def field_codes(code: str) -> list[str]:
 
 
 def apply_filters(
-    qs: QuerySet[Any], user: AnyUser, f: ListFilters, *, text_fields: tuple[str, ...], trl_field: str,
-    sorts: dict[str, tuple[str, ...]], expires: bool = False,
+    qs: QuerySet[Any],
+    user: AnyUser,
+    f: ListFilters,
+    *,
+    text_fields: tuple[str, ...],
+    trl_field: str,
+    sorts: dict[str, tuple[str, ...]],
+    expires: bool = False,
 ) -> QuerySet[Any]:
     qs = qs.filter(permissions.visible_q(user, expires=expires))
     if f.q:

@@ -42,7 +42,12 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 
 def audit(
-    *, actor: User | None, action: str, target: models.Model, changes: dict[str, Any] | None = None, reason: str = ""
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model,
+    changes: dict[str, Any] | None = None,
+    reason: str = "",
 ) -> AuditEntry:
     return AuditEntry.objects.create(
         actor=actor,
@@ -90,12 +95,27 @@ def record_move(*, record: Any, action: str, by: User | None, reason: str = "") 
     elif move.target == Status.RETURNED:
         record.return_reason = reason
     record.save()
-    audit(actor=by, action=action, target=record, changes=diff(before, snapshot(record, list(before))),
-          reason=reason)
+    audit(
+        actor=by,
+        action=action,
+        target=record,
+        changes=diff(before, snapshot(record, list(before))),
+        reason=reason,
+    )
     return record
 
 
-ORGANISATION_FIELDS = ["name", "short_name", "kind", "uscc", "region", "address", "website", "description", "verified"]
+ORGANISATION_FIELDS = [
+    "name",
+    "short_name",
+    "kind",
+    "uscc",
+    "region",
+    "address",
+    "website",
+    "description",
+    "verified",
+]
 
 
 @transaction.atomic
@@ -150,7 +170,9 @@ def reviewed_record_save(
         require(permissions.can_create_for(by, record.organisation_id), "只能为本机构发布或修改记录")
     if not record.ref:
         record.ref = new_ref(prefix)
-    reopened = not is_new and record.status == Status.PUBLISHED and by is not None and not permissions.is_admin(by)
+    reopened = (
+        not is_new and record.status == Status.PUBLISHED and by is not None and not permissions.is_admin(by)
+    )
     if reopened:
         record.status, record.submitted_at = Status.SUBMITTED, timezone.now()
     record.full_clean()
@@ -160,8 +182,13 @@ def reviewed_record_save(
     after = snapshot(record, tracked) | {"ways": sorted(w.code for w in record.ways.all())}
     changes = diff(before, after)
     if is_new or changes:
-        audit(actor=by, action="create" if is_new else "update", target=record, changes=changes,
-              reason="已发布记录被修改，重新进入审核" if reopened else "")
+        audit(
+            actor=by,
+            action="create" if is_new else "update",
+            target=record,
+            changes=changes,
+            reason="已发布记录被修改，重新进入审核" if reopened else "",
+        )
     return record
 
 

@@ -55,7 +55,8 @@ def parse_patent_number(value: str) -> tuple[str, str]:
         match = PATENT_OLD_RE.match(raw)
         if not match:
             raise ValidationError(
-                "专利号格式不正确：应为 ZL + 12位数字 + . + 校验位，例如 ZL202310123456.7", code="patent_format"
+                "专利号格式不正确：应为 ZL + 12位数字 + . + 校验位，例如 ZL202310123456.7",
+                code="patent_format",
             )
         year, kind, serial, check = match.groups()
         digits = year + kind + serial

@@ -41,8 +41,13 @@ class Move:
 MOVES: dict[str, Move] = {
     m.action: m
     for m in (
-        Move("submit", "提交审核", (Status.DRAFT, Status.RETURNED, Status.WITHDRAWN, Status.EXPIRED),
-             Status.SUBMITTED, "owner"),
+        Move(
+            "submit",
+            "提交审核",
+            (Status.DRAFT, Status.RETURNED, Status.WITHDRAWN, Status.EXPIRED),
+            Status.SUBMITTED,
+            "owner",
+        ),
         Move("publish", "审核通过并发布", (Status.SUBMITTED,), Status.PUBLISHED, "reviewer"),
         Move("return", "退回修改", (Status.SUBMITTED,), Status.RETURNED, "reviewer", needs_reason=True),
         Move("withdraw", "撤回", (Status.SUBMITTED, Status.PUBLISHED), Status.WITHDRAWN, "owner"),
@@ -58,21 +63,35 @@ class ReviewedRecord(models.Model):
     organisation = models.ForeignKey("core.Organisation", models.PROTECT, verbose_name="所属机构")
     keywords = models.CharField("关键词", max_length=300, blank=True, help_text="用逗号或顿号分隔")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
-    visibility = models.CharField("可见范围", max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
+    visibility = models.CharField(
+        "可见范围", max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
     return_reason = models.TextField("退回原因", blank=True)
     contact_name = models.CharField("联系人", max_length=50, blank=True)
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
     contact_email = models.EmailField("联系邮箱", blank=True)
-    confidential_details = models.TextField("保密信息", blank=True, help_text="仅本机构、管理员和获准用户可见")
+    confidential_details = models.TextField(
+        "保密信息", blank=True, help_text="仅本机构、管理员和获准用户可见"
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="创建人"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="创建人",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True, db_index=True)
 
-    CONFIDENTIAL_FIELDS: tuple[str, ...] = ("contact_name", "contact_phone", "contact_email", "confidential_details")
+    CONFIDENTIAL_FIELDS: tuple[str, ...] = (
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "confidential_details",
+    )
 
     class Meta:
         abstract = True

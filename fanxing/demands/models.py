@@ -3,6 +3,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from fanxing.achievements.models import price_label
 from fanxing.core.models import ConversionWay, TechField
@@ -21,8 +22,12 @@ class Demand(ReviewedRecord):
     )
     ways = models.ManyToManyField(ConversionWay, verbose_name="合作方式", related_name="demands")
     budget_negotiable = models.BooleanField("预算面议", default=False)
-    budget_min = models.DecimalField("预算下限（万元）", max_digits=12, decimal_places=2, null=True, blank=True)
-    budget_max = models.DecimalField("预算上限（万元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    budget_min = models.DecimalField(
+        "预算下限（万元）", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    budget_max = models.DecimalField(
+        "预算上限（万元）", max_digits=12, decimal_places=2, null=True, blank=True
+    )
     deadline = models.DateField("截止日期")
 
     class Meta:
@@ -37,14 +42,22 @@ class Demand(ReviewedRecord):
             models.CheckConstraint(
                 condition=Q(budget_negotiable=True, budget_min__isnull=True, budget_max__isnull=True)
                 | Q(budget_negotiable=False, budget_min__isnull=True, budget_max__isnull=True)
-                | Q(budget_negotiable=False, budget_min__isnull=False, budget_max__isnull=False,
-                    budget_min__lte=models.F("budget_max"), budget_min__gte=0),
+                | Q(
+                    budget_negotiable=False,
+                    budget_min__isnull=False,
+                    budget_max__isnull=False,
+                    budget_min__lte=models.F("budget_max"),
+                    budget_min__gte=0,
+                ),
                 name="demand_budget_consistent",
             ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("demands:detail", args=[self.pk])
 
     @property
     def budget_label(self) -> str:

@@ -15,15 +15,25 @@ SORTS = {
     "oldest": ("published_at", "id"),
     "updated": ("-updated_at", "-id"),
 }
-SORT_LABELS = {"newest": "最新发布", "deadline": "截止日期临近", "budget": "预算从高到低", "oldest": "最早发布",
-               "updated": "最近更新"}
+SORT_LABELS = {
+    "newest": "最新发布",
+    "deadline": "截止日期临近",
+    "budget": "预算从高到低",
+    "oldest": "最早发布",
+    "updated": "最近更新",
+}
 
 
 def demand_list(user: AnyUser, filters: ListFilters | None = None) -> QuerySet[Demand]:
     qs = Demand.objects.select_related("field", "field__parent", "organisation").prefetch_related("ways")
     qs = apply_filters(
-        qs, user, filters or ListFilters(), text_fields=("title", "problem", "keywords"), trl_field="min_trl",
-        sorts=SORTS, expires=True,
+        qs,
+        user,
+        filters or ListFilters(),
+        text_fields=("title", "problem", "keywords"),
+        trl_field="min_trl",
+        sorts=SORTS,
+        expires=True,
     )
     return qs.distinct() if filters and filters.way else qs
 

@@ -1,0 +1,133 @@
+"""Forms shared by the libraries: list filters, the price/budget input, organisations."""
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from fanxing.accounts import permissions
+from fanxing.core.models import ConversionWay, Organisation, TechField
+from fanxing.core.selectors import ListFilters
+from fanxing.core.workflow import Status
+
+
+def field_choices() -> list[tuple[str, Any]]:
+    """The taxonomy as grouped choices: each top field, then its children."""
+    choices: list[tuple[str, Any]] = [("", "全部领域")]
+    tops = TechField.objects.filter(parent=None, active=True).prefetch_related("children")
+    for top in tops:
+        choices.append((top.code, top.name))
+        choices.extend((child.code, f"　└ {child.name}") for child in top.children.all() if child.active)
+    return choices
+
+
+class ListFilterForm(forms.Form):
+    """The filters of a library list page, parsed from the query string."""
+
+    q = forms.CharField(label="关键词", required=False, max_length=100)
+    field = forms.ChoiceField(label="技术领域", required=False)
+    trl_min = forms.IntegerField(label="TRL 不低于", required=False, min_value=1, max_value=9)
+    trl_max = forms.IntegerField(label="TRL 不高于", required=False, min_value=1, max_value=9)
+    way = forms.ChoiceField(label="转化方式", required=False)
+    organisation = forms.IntegerField(label="机构", required=False, widget=forms.Select)
+    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *Status.choices])
+    mine = forms.BooleanField(label="只看本机构", required=False)
+    sort = forms.ChoiceField(label="排序", required=False)
+
+    def __init__(
+        self, data: Any, *, sorts: dict[str, str], organisations: Any, way_label: str = "转化方式"
+    ) -> None:
+        super().__init__(data)
+        self.fields["field"].choices = field_choices()
+        self.fields["way"].choices = [("", "全部方式"), *ConversionWay.objects.values_list("code", "name")]
+        self.fields["way"].label = way_label
+        self.fields["sort"].choices = list(sorts.items())
+        self.fields["organisation"].widget.choices = [
+            ("", "全部机构"),
+            *organisations.values_list("pk", "name"),
+        ]
+
+    def filters(self) -> ListFilters:
+        """The filters to apply; invalid parts are dropped (a list page never fails on a bad query string)."""
+        self.is_valid()
+        data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        return ListFilters(**data)
+
+
+class PriceFieldsMixin(forms.Form):
+    """面议, one figure or a range in 万元, mapped onto <prefix>_negotiable/_min/_max of the model."""
+
+    PRICE_MODES = [("range", "区间或定价"), ("negotiable", "面议"), ("none", "暂不填写")]
+    price_prefix = "price"
+
+    def init_price(self, instance: Any) -> None:
+        p = self.price_prefix
+        if instance.pk:
+            negotiable = getattr(instance, f"{p}_negotiable")
+            low = getattr(instance, f"{p}_min")
+            self.initial["price_mode"] = (
+                "negotiable" if negotiable else ("range" if low is not None else "none")
+            )
+
+    def clean_price(self, cleaned: dict[str, Any]) -> None:
+        p = self.price_prefix
+        mode = cleaned.get("price_mode")
+        low: Decimal | None = cleaned.get(f"{p}_min")
+        high: Decimal | None = cleaned.get(f"{p}_max")
+        if mode == "range":
+            if low is None:
+                self.add_error(f"{p}_min", "请填写金额（万元），或选择“面议”")
+                return
+            cleaned[f"{p}_max"] = high if high is not None else low
+            if cleaned[f"{p}_max"] < low:
+                self.add_error(f"{p}_max", "上限不能低于下限")
+        else:
+            cleaned[f"{p}_min"] = cleaned[f"{p}_max"] = None
+        cleaned[f"{p}_negotiable"] = mode == "negotiable"
+        setattr(self.instance, f"{p}_negotiable", cleaned[f"{p}_negotiable"])
+
+
+def organisation_field(user: Any, kinds: list[str] | None = None) -> forms.ModelChoiceField:
+    """Bureau admins choose the owner; everyone else publishes for their own organisation."""
+    qs = Organisation.objects.all()
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    if not permissions.is_admin(user):
+        qs = qs.filter(pk=user.organisation_id)
+    return forms.ModelChoiceField(queryset=qs, label="所属机构", empty_label=None)
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "uscc",
+            "region",
+            "address",
+            "website",
+            "description",
+            "verified",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not permissions.is_admin(user):
+            del self.fields["verified"]
+
+
+def add_service_error(form: forms.BaseForm, error: Any) -> None:
+    """Show a service's ValidationError on the form: on the field it names when the form has it."""
+    aliases = getattr(form, "error_aliases", {})
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.message_dict.items():
+        target = aliases.get(name, name)
+        if target in form.fields:
+            form.add_error(target, errors)
+        else:
+            form.add_error(None, [f"{name}：{message}" for message in errors])

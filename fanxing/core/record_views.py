@@ -1,0 +1,65 @@
+"""View helpers the achievement and demand pages share: detail context, workflow moves, access requests."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from fanxing.accounts import permissions
+from fanxing.accounts.selectors import access_request_for
+from fanxing.accounts.services import access_request_create
+from fanxing.core.models import AuditEntry
+from fanxing.core.workflow import MOVES
+
+
+def detail_context(request: HttpRequest, record: Any) -> dict[str, Any]:
+    user = request.user
+    context: dict[str, Any] = {
+        "record": record,
+        "can_edit": permissions.can_edit(user, record),
+        "moves": [MOVES[a] for a in permissions.moves_for(user, record)],
+        "show_confidential": permissions.can_see_confidential(user, record),
+        "can_request_access": permissions.can_request_access(user, record),
+        "access_request": access_request_for(user, record),  # type: ignore[arg-type]
+    }
+    if permissions.can_view_audit(user) or permissions.is_member(user, record.organisation_id):
+        context["audit_entries"] = AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+        ).select_related("actor")[:50]
+    return context
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+def move_view(request: HttpRequest, record: Any, action: str, mover: Callable[..., Any]) -> HttpResponse:
+    """POST a workflow move; report the outcome as a message and go back where the user came from."""
+    label = MOVES[action].label if action in MOVES else action
+    try:
+        mover(record, action=action, by=request.user, reason=request.POST.get("reason", ""))
+    except PermissionDenied as error:
+        messages.error(request, str(error) or "无权执行该操作")
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, f"已{label}：{record}")
+    return redirect(safe_next(request, record.get_absolute_url()))
+
+
+def access_view(request: HttpRequest, record: Any) -> HttpResponse:
+    try:
+        access_request_create(by=request.user, record=record, message=request.POST.get("message", ""))  # type: ignore[arg-type]
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, "申请已提交，对方同意后即可查看联系方式等保密信息")
+    return redirect(record.get_absolute_url())

@@ -1,0 +1,64 @@
+"""The demand form."""
+
+from typing import Any
+
+from django import forms
+
+from fanxing.core.forms import PriceFieldsMixin, organisation_field
+from fanxing.core.models import TechField
+from fanxing.demands.models import Demand
+
+
+class DemandForm(PriceFieldsMixin, forms.ModelForm):
+    price_prefix = "budget"
+    error_aliases = {"budget_negotiable": "price_mode"}
+    price_mode = forms.ChoiceField(
+        label="预算", choices=PriceFieldsMixin.PRICE_MODES, widget=forms.RadioSelect, initial="negotiable"
+    )
+
+    class Meta:
+        model = Demand
+        fields = [
+            "organisation",
+            "title",
+            "problem",
+            "wanted_effect",
+            "field",
+            "min_trl",
+            "keywords",
+            "ways",
+            "price_mode",
+            "budget_min",
+            "budget_max",
+            "deadline",
+            "visibility",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "confidential_details",
+        ]
+        widgets = {
+            "problem": forms.Textarea(attrs={"rows": 5}),
+            "wanted_effect": forms.Textarea(attrs={"rows": 3}),
+            "confidential_details": forms.Textarea(attrs={"rows": 3}),
+            "ways": forms.CheckboxSelectMultiple,
+            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "min_trl": forms.Select(choices=[(i, f"TRL {i}") for i in range(1, 10)]),
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"] = organisation_field(user)
+        self.fields["field"].queryset = TechField.objects.filter(active=True).select_related("parent")
+        self.init_price(self.instance)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.clean_price(cleaned)
+        return cleaned
+
+    def service_args(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        ways = list(data.pop("ways"))
+        data.pop("price_mode")
+        return {"fields": data, "ways": ways}

@@ -1,0 +1,111 @@
+"""Shared personas and factories for every app's tests.
+
+Personas (built once per test class):
+- bureau_admin: the district science bureau's administrator
+- tto_admin, tto_staff: the technology-transfer office of 青岛大学 (a university)
+- other_staff: staff of 中国海洋大学, another university
+- enterprise_user: an engineer of 青岛海川科技有限公司; outsider: a user of an unrelated enterprise
+- manager, expert: a technology manager and an expert reviewer, with no organisation
+"""
+
+import datetime
+import itertools
+from decimal import Decimal
+from typing import Any
+
+from django.test import TestCase
+from django.utils import timezone
+
+from fanxing.accounts.models import Role, User
+from fanxing.achievements.models import Achievement
+from fanxing.core.models import ConversionWay, Organisation, Region, TechField
+from fanxing.core.workflow import Status, Visibility
+from fanxing.demands.models import Demand
+
+PASSWORD = "Fanxing-test-2026"
+_seq = itertools.count(1)
+
+
+def make_user(username: str, role: str, organisation: Organisation | None = None) -> User:
+    return User.objects.create_user(
+        username=username, password=PASSWORD, role=role, organisation=organisation, display_name=username
+    )
+
+
+def make_organisation(name: str, kind: str = Organisation.Kind.UNIVERSITY) -> Organisation:
+    return Organisation.objects.create(name=name, kind=kind, region=Region.objects.get(code="370212"))
+
+
+def make_achievement(organisation: Organisation, **fields: Any) -> Achievement:
+    n = next(_seq)
+    values: dict[str, Any] = {
+        "ref": f"CG-T{n:05d}",
+        "title": f"海水养殖尾水处理技术{n}",
+        "summary": "一种基于微生物的养殖尾水处理方法，降低氨氮与亚硝酸盐。",
+        "field": TechField.objects.get(code="marine.fishery"),
+        "trl": 6,
+        "status": Status.PUBLISHED,
+        "visibility": Visibility.PUBLIC,
+        "published_at": timezone.now(),
+        "price_min": Decimal("50"),
+        "price_max": Decimal("80"),
+        "contact_name": "张老师",
+        "contact_phone": "0532-85950001",
+        "contact_email": "zhang@example.edu.cn",
+        "confidential_details": "菌种保藏编号 CGMCC 12345",
+        "keywords": "尾水处理，微生物",
+    }
+    values.update(fields)
+    ways = values.pop("ways", ["licence"])
+    record = Achievement.objects.create(organisation=organisation, **values)
+    record.ways.set(ConversionWay.objects.filter(code__in=ways))
+    return record
+
+
+def make_demand(organisation: Organisation, **fields: Any) -> Demand:
+    n = next(_seq)
+    values: dict[str, Any] = {
+        "ref": f"XQ-T{n:05d}",
+        "title": f"寻求养殖尾水达标排放技术{n}",
+        "problem": "我公司对虾养殖场尾水氨氮超标，需要低成本处理工艺。",
+        "wanted_effect": "氨氮低于 2 mg/L",
+        "field": TechField.objects.get(code="marine.fishery"),
+        "min_trl": 5,
+        "status": Status.PUBLISHED,
+        "visibility": Visibility.PUBLIC,
+        "published_at": timezone.now(),
+        "budget_min": Decimal("30"),
+        "budget_max": Decimal("100"),
+        "deadline": timezone.localdate() + datetime.timedelta(days=90),
+        "contact_name": "李经理",
+        "contact_phone": "0532-88880001",
+        "keywords": "尾水，氨氮",
+    }
+    values.update(fields)
+    ways = values.pop("ways", ["licence"])
+    record = Demand.objects.create(organisation=organisation, **values)
+    record.ways.set(ConversionWay.objects.filter(code__in=ways))
+    return record
+
+
+class PersonasTestCase(TestCase):
+    """A TestCase with the platform's personas and one record of each kind per owner."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.bureau = make_organisation("崂山区科学技术局", Organisation.Kind.GOVERNMENT)
+        cls.qdu = make_organisation("青岛大学")
+        cls.ouc = make_organisation("中国海洋大学")
+        cls.haichuan = make_organisation("青岛海川科技有限公司", Organisation.Kind.ENTERPRISE)
+        cls.other_enterprise = make_organisation("青岛远帆电子有限公司", Organisation.Kind.ENTERPRISE)
+        cls.bureau_admin = make_user("bureau_admin", Role.BUREAU_ADMIN, cls.bureau)
+        cls.tto_admin = make_user("tto_admin", Role.ORG_ADMIN, cls.qdu)
+        cls.tto_staff = make_user("tto_staff", Role.ORG_STAFF, cls.qdu)
+        cls.other_staff = make_user("other_staff", Role.ORG_STAFF, cls.ouc)
+        cls.enterprise_user = make_user("enterprise_user", Role.ENTERPRISE, cls.haichuan)
+        cls.outsider = make_user("outsider", Role.ENTERPRISE, cls.other_enterprise)
+        cls.manager = make_user("manager", Role.MANAGER)
+        cls.expert = make_user("expert", Role.EXPERT)
+
+    def login(self, user: User) -> None:
+        self.client.force_login(user)

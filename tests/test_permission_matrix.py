@@ -1,0 +1,200 @@
+"""The permission matrix over the web UI: roles × actions × own or other organisation.
+
+Each row names who acts, on whose record, and what they must get. The API's matrix is in each app's
+test_api.py; both go through fanxing.accounts.permissions.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+
+from fanxing.accounts import permissions
+from fanxing.accounts.models import AccessRequest
+from fanxing.core.workflow import Status, Visibility
+from tests.base import PersonasTestCase, make_achievement, make_demand
+
+SECRET_PHONE = "0532-85950001"
+ALL = [
+    "anonymous",
+    "bureau_admin",
+    "tto_admin",
+    "tto_staff",
+    "other_staff",
+    "enterprise_user",
+    "outsider",
+    "manager",
+    "expert",
+]
+QDU_EDITORS = {"bureau_admin", "tto_admin", "tto_staff"}
+
+
+class AchievementMatrixTest(PersonasTestCase):
+    """Records of 青岛大学 (own for tto_admin and tto_staff, other for everyone else)."""
+
+    def as_user(self, name: str) -> None:
+        self.client.logout()
+        if name != "anonymous":
+            self.login(getattr(self, name))
+
+    def get_status(self, name: str, url: str) -> int:
+        self.as_user(name)
+        return self.client.get(url).status_code
+
+    def test_published_public_records_are_seen_by_everyone(self) -> None:
+        record = make_achievement(self.qdu)
+        for name in ALL:
+            with self.subTest(name):
+                self.assertEqual(self.get_status(name, record.get_absolute_url()), 200)
+
+    def test_registered_only_records_are_hidden_from_visitors(self) -> None:
+        record = make_achievement(self.qdu, visibility=Visibility.REGISTERED)
+        for name in ALL:
+            with self.subTest(name):
+                self.assertEqual(
+                    self.get_status(name, record.get_absolute_url()), 404 if name == "anonymous" else 200
+                )
+
+    def test_drafts_and_private_records_are_seen_only_by_their_organisation_and_the_bureau(self) -> None:
+        for fields in (
+            {"status": Status.DRAFT},
+            {"status": Status.SUBMITTED},
+            {"status": Status.RETURNED, "return_reason": "请补充专利"},
+            {"visibility": Visibility.PRIVATE},
+        ):
+            record = make_achievement(self.qdu, **fields)
+            for name in ALL:
+                with self.subTest(fields=fields, user=name):
+                    expected = 200 if name in QDU_EDITORS else 404
+                    self.assertEqual(self.get_status(name, record.get_absolute_url()), expected)
+
+    def test_only_the_owner_organisation_and_the_bureau_can_open_the_edit_form(self) -> None:
+        record = make_achievement(self.qdu)
+        url = reverse("achievements:edit", args=[record.pk])
+        for name in ALL:
+            with self.subTest(name):
+                status = self.get_status(name, url)
+                if name == "anonymous":
+                    self.assertEqual(status, 302)  # to the login page
+                else:
+                    self.assertEqual(status, 200 if name in QDU_EDITORS else 403)
+
+    def test_editing_another_organisations_record_changes_nothing(self) -> None:
+        record = make_achievement(self.qdu, title="原标题")
+        self.login(self.other_staff)
+        response = self.client.post(reverse("achievements:edit", args=[record.pk]), {"title": "被篡改"})
+        self.assertEqual(response.status_code, 403)
+        record.refresh_from_db()
+        self.assertEqual(record.title, "原标题")
+
+    def test_only_reviewers_publish_and_only_owners_submit(self) -> None:
+        for name in ALL[1:]:
+            record = make_achievement(self.qdu, status=Status.SUBMITTED, published_at=None)
+            with self.subTest(name):
+                self.as_user(name)
+                self.client.post(reverse("achievements:move", args=[record.pk, "publish"]))
+                record.refresh_from_db()
+                self.assertEqual(record.status == Status.PUBLISHED, name == "bureau_admin")
+        for name in ALL[1:]:
+            record = make_achievement(self.qdu, status=Status.DRAFT, published_at=None)
+            with self.subTest(name):
+                self.as_user(name)
+                self.client.post(reverse("achievements:move", args=[record.pk, "submit"]))
+                record.refresh_from_db()
+                self.assertEqual(record.status == Status.SUBMITTED, name in QDU_EDITORS)
+
+    def test_confidential_fields_show_only_to_owner_bureau_and_granted_users(self) -> None:
+        record = make_achievement(self.qdu)
+        for name in ALL:
+            with self.subTest(name):
+                self.as_user(name)
+                content = self.client.get(record.get_absolute_url()).content.decode()
+                self.assertEqual(SECRET_PHONE in content, name in QDU_EDITORS)
+                self.assertEqual("CGMCC 12345" in content, name in QDU_EDITORS)
+                self.assertEqual("50–80 万元" in content, name in QDU_EDITORS)
+
+    def test_a_granted_access_request_shows_the_confidential_fields_and_a_refused_one_does_not(self) -> None:
+        record = make_achievement(self.qdu)
+        self.login(self.enterprise_user)
+        self.client.post(reverse("achievements:access", args=[record.pk]), {"message": "希望洽谈许可"})
+        access = AccessRequest.objects.get(requester=self.enterprise_user)
+        self.assertNotIn(SECRET_PHONE, self.client.get(record.get_absolute_url()).content.decode())
+
+        self.login(self.other_staff)  # not the owner: cannot decide
+        self.client.post(reverse("accounts:access_decide", args=[access.pk, "grant"]))
+        access.refresh_from_db()
+        self.assertEqual(access.status, AccessRequest.Status.PENDING)
+
+        self.login(self.tto_staff)
+        self.client.post(reverse("accounts:access_decide", args=[access.pk, "grant"]))
+        self.login(self.enterprise_user)
+        self.assertIn(SECRET_PHONE, self.client.get(record.get_absolute_url()).content.decode())
+        self.login(self.outsider)
+        self.assertNotIn(SECRET_PHONE, self.client.get(record.get_absolute_url()).content.decode())
+
+        self.login(self.tto_staff)
+        self.client.post(reverse("accounts:access_decide", args=[access.pk, "refuse"]))
+        self.login(self.enterprise_user)
+        self.assertNotIn(SECRET_PHONE, self.client.get(record.get_absolute_url()).content.decode())
+
+    def test_lists_count_what_each_role_may_see(self) -> None:
+        make_achievement(self.qdu)
+        make_achievement(self.qdu, visibility=Visibility.REGISTERED)
+        make_achievement(self.qdu, status=Status.DRAFT)
+        make_achievement(self.ouc, status=Status.DRAFT)
+        expected = {"anonymous": 1, "bureau_admin": 4, "tto_staff": 3, "other_staff": 3, "outsider": 2}
+        for name, count in expected.items():
+            with self.subTest(name):
+                self.as_user(name)
+                response = self.client.get(reverse("achievements:list"))
+                self.assertEqual(response.context["page"].paginator.count, count)
+
+    def test_the_review_queue_and_audit_log_are_for_the_bureau_only(self) -> None:
+        for url in (reverse("core:review_queue"), reverse("core:audit")):
+            for name in ALL:
+                with self.subTest(url=url, user=name):
+                    expected = 200 if name == "bureau_admin" else (302 if name == "anonymous" else 403)
+                    self.assertEqual(self.get_status(name, url), expected)
+
+
+class DemandMatrixTest(PersonasTestCase):
+    """Demands of 青岛海川科技 (own for enterprise_user)."""
+
+    def test_expired_demands_leave_the_public_list_but_stay_with_their_owner(self) -> None:
+        import datetime
+
+        from django.utils import timezone
+
+        record = make_demand(self.haichuan, deadline=timezone.localdate() - datetime.timedelta(days=1))
+        self.assertFalse(permissions.can_view(AnonymousUser(), record))
+        self.assertFalse(permissions.can_view(self.outsider, record))
+        self.assertTrue(permissions.can_view(self.enterprise_user, record))
+
+    def test_only_the_enterprise_and_the_bureau_edit_a_demand(self) -> None:
+        record = make_demand(self.haichuan)
+        url = reverse("demands:edit", args=[record.pk])
+        for user, expected in (
+            (self.enterprise_user, 200),
+            (self.bureau_admin, 200),
+            (self.outsider, 403),
+            (self.tto_staff, 403),
+            (self.manager, 403),
+            (self.expert, 403),
+        ):
+            with self.subTest(user.username):
+                self.login(user)
+                self.assertEqual(self.client.get(url).status_code, expected)
+
+    def test_demand_contacts_are_confidential(self) -> None:
+        record = make_demand(self.haichuan)
+        for user, shown in (
+            (self.enterprise_user, True),
+            (self.bureau_admin, True),
+            (self.outsider, False),
+            (self.manager, False),
+        ):
+            with self.subTest(user.username):
+                self.login(user)
+                self.assertEqual(
+                    "0532-88880001" in self.client.get(record.get_absolute_url()).content.decode(), shown
+                )
+        self.client.logout()
+        self.assertNotIn("0532-88880001", self.client.get(record.get_absolute_url()).content.decode())
