@@ -93,3 +93,39 @@ def access_request_decide(*, by: User, access_request: AccessRequest, grant: boo
         },
     )
     return access_request
+
+
+MEMBER_ROLES = (Role.ORG_ADMIN, Role.ORG_STAFF, Role.ENTERPRISE)
+
+
+@transaction.atomic
+def member_create(
+    *, by: User | None, organisation: Organisation, username: str, display_name: str, role: str, password: str
+) -> User:
+    """An organisation admin opens an account for a colleague of the same organisation."""
+    if by is not None:
+        require(permissions.can_manage_members(by, organisation.pk), "只有本机构管理员可以开通账号")
+    if role not in MEMBER_ROLES:
+        raise ValidationError({"role": "机构账号的角色只能是机构管理员、机构工作人员或企业用户"})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": "该用户名已被使用"})
+    user = User(username=username, display_name=display_name, role=role, organisation=organisation)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    audit(actor=by, action="member_create", target=organisation, changes={"member": [None, username], "role": [None, role]})
+    return user
+
+
+@transaction.atomic
+def member_set_active(*, by: User | None, member: User, active: bool) -> User:
+    """Disable or re-enable a colleague's account (never one's own)."""
+    if by is not None:
+        require(permissions.can_manage_members(by, member.organisation_id), "只有本机构管理员可以停用账号")
+        if by.pk == member.pk:
+            raise ValidationError("不能停用自己的账号")
+    member.is_active = active
+    member.save(update_fields=["is_active"])
+    audit(actor=by, action="member_enable" if active else "member_disable", target=member.organisation,
+          changes={"member": [member.username, member.username], "is_active": [not active, active]})
+    return member

@@ -9,5 +9,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", views.register, name="register"),
     path("tokens/", views.tokens, name="tokens"),
+    path("organisations/<int:pk>/members/", views.members, name="members"),
     path("access/<int:pk>/<slug:decision>/", views.access_decide, name="access_decide"),
 ]

@@ -9,14 +9,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from fanxing.accounts.forms import RegisterForm
-from fanxing.accounts.models import AccessRequest
+from fanxing.accounts import permissions
+from fanxing.accounts.forms import MemberForm, RegisterForm
+from fanxing.accounts.models import AccessRequest, User
 from fanxing.accounts.services import (
     access_request_decide,
     api_token_create,
     api_token_revoke,
     enterprise_register,
+    member_create,
+    member_set_active,
 )
+from fanxing.core.forms import add_service_error
+from fanxing.core.models import Organisation
 from fanxing.core.record_views import safe_next
 
 
@@ -65,3 +70,31 @@ def access_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     else:
         messages.success(request, "已同意该申请" if decision == "grant" else "已拒绝该申请")
     return redirect(safe_next(request, "/workspace/"))
+
+
+@login_required
+def members(request: HttpRequest, pk: int) -> HttpResponse:
+    """An organisation's accounts: its admins open new ones and disable old ones."""
+    organisation = get_object_or_404(Organisation, pk=pk)
+    if not permissions.can_manage_members(request.user, organisation.pk):
+        raise PermissionDenied("只有本机构管理员可以管理账号")
+    form = MemberForm(request.POST or None)
+    if request.method == "POST":
+        if "toggle" in request.POST:
+            member = get_object_or_404(User, pk=request.POST["toggle"], organisation=organisation)
+            try:
+                member_set_active(by=request.user, member=member, active=not member.is_active)  # type: ignore[arg-type]
+            except ValidationError as error:
+                messages.error(request, "；".join(error.messages))
+            return redirect("accounts:members", pk)
+        if form.is_valid():
+            try:
+                member_create(by=request.user, organisation=organisation, **form.cleaned_data)  # type: ignore[arg-type]
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, f"已开通账号 {form.cleaned_data['username']}")
+                return redirect("accounts:members", pk)
+    return render(request, "accounts/members.html", {
+        "organisation": organisation, "members": organisation.members.order_by("-is_active", "username"), "form": form,
+    })

@@ -81,3 +81,30 @@ class TokenTest(PersonasTestCase):
         self.assertEqual(ApiToken.objects.find(key), token)
         self.client.post(reverse("accounts:tokens"), {"revoke": token.pk})
         self.assertIsNone(ApiToken.objects.find(key))
+
+
+class MembersTest(PersonasTestCase):
+    def data(self) -> dict[str, str]:
+        return {"username": "qdu_new", "display_name": "孙老师", "role": "org_staff", "password": "Qd-2026-strong-pass"}
+
+    def test_an_organisation_admin_opens_an_account_for_a_colleague(self) -> None:
+        self.login(self.tto_admin)
+        self.client.post(reverse("accounts:members", args=[self.qdu.pk]), self.data())
+        user = User.objects.get(username="qdu_new")
+        self.assertEqual((user.organisation, user.role), (self.qdu, Role.ORG_STAFF))
+
+    def test_staff_and_other_admins_cannot_manage_accounts(self) -> None:
+        for user in (self.tto_staff, self.other_staff, self.enterprise_user, self.manager):
+            with self.subTest(user.username):
+                self.login(user)
+                response = self.client.post(reverse("accounts:members", args=[self.qdu.pk]), self.data())
+                self.assertEqual(response.status_code, 403)
+        self.assertFalse(User.objects.filter(username="qdu_new").exists())
+
+    def test_a_disabled_colleague_can_no_longer_sign_in(self) -> None:
+        self.login(self.tto_admin)
+        self.client.post(reverse("accounts:members", args=[self.qdu.pk]), {"toggle": self.tto_staff.pk})
+        self.client.logout()
+        response = self.client.post(reverse("accounts:login"), {"username": "tto_staff", "password": PASSWORD})
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn("_auth_user_id", self.client.session)

@@ -1,0 +1,102 @@
+"""End-to-end in a real browser (Debian's Chromium driven by Playwright) against a live server.
+
+The pages that matter: a library list filtered with HTMX without a full reload, and the road of an
+achievement from the transfer office's form through the bureau's review to the public list.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.apps import apps
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+
+from fanxing.achievements.models import Achievement
+from fanxing.core.models import TechField
+from fanxing.core.reference import load_defaults
+from fanxing.core.workflow import Status
+from tests.base import PASSWORD, PersonasTestCase, make_achievement
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM) and not os.environ.get("CI"), reason="Chromium is not installed on this machine"
+)
+
+
+class BrowserTest(StaticLiveServerTestCase):
+    @classmethod
+    def setUpClass(cls) -> None:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+        super().setUpClass()
+        from playwright.sync_api import sync_playwright
+
+        cls.playwright = sync_playwright().start()
+        cls.browser = cls.playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.browser.close()
+        cls.playwright.stop()
+        super().tearDownClass()
+
+    def setUp(self) -> None:
+        load_defaults(apps)  # a live-server test case empties the tables after each test
+        PersonasTestCase.setUpTestData.__func__(type(self))  # type: ignore[attr-defined]
+        self.page = self.browser.new_page()
+        self.page.set_default_timeout(10_000)
+
+    def tearDown(self) -> None:
+        self.page.close()
+
+    def sign_in(self, username: str) -> None:
+        self.page.goto(f"{self.live_server_url}/accounts/login/")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", PASSWORD)
+        self.page.click("button:has-text('登录')")
+        self.page.wait_for_url(f"{self.live_server_url}/")
+
+    def test_typing_a_keyword_filters_the_list_without_reloading_the_page(self) -> None:
+        make_achievement(self.qdu, title="海参苗种繁育技术")
+        make_achievement(self.qdu, title="锂电池正极材料")
+        make_achievement(self.qdu, title="海带养殖机械")
+        page = self.page
+        page.goto(f"{self.live_server_url}/achievements/")
+        self.assertEqual(page.inner_text("#result-count"), "3")
+        page.evaluate("window.__still_here = true")
+        page.fill("#id_q", "海参")
+        page.wait_for_function("document.querySelector('#result-count').innerText === '1'")
+        self.assertIn("海参苗种繁育技术", page.inner_text("#results"))
+        self.assertTrue(page.evaluate("window.__still_here === true"))  # no full reload
+        self.assertIn("q=%E6%B5%B7%E5%8F%82", page.url)  # the filter is in the address, so it can be shared
+
+    def test_an_achievement_goes_from_the_form_through_review_to_the_public_list(self) -> None:
+        page = self.page
+        self.sign_in("tto_staff")
+        page.goto(f"{self.live_server_url}/achievements/new/")
+        page.fill("#id_title", "海洋牧场智能投喂系统")
+        page.fill("#id_summary", "根据鱼群摄食行为自动调节投喂量。")
+        page.select_option("#id_field", str(TechField.objects.get(code="marine.fishery").pk))
+        page.select_option("#id_trl", "6")
+        page.check("input[name=ways] >> nth=0")
+        page.check("input[name=price_mode][value=negotiable]")
+        page.click("button:has-text('保存')")
+        page.click("button:has-text('提交审核')")
+        self.assertIn("已提交审核", page.inner_text("main"))
+        record = Achievement.objects.get(title="海洋牧场智能投喂系统")
+        self.assertEqual(record.status, Status.SUBMITTED)
+
+        page.context.clear_cookies()
+        self.sign_in("bureau_admin")
+        page.goto(f"{self.live_server_url}/review/")
+        page.click("button:has-text('审核通过并发布')")
+        page.wait_for_load_state()
+        record.refresh_from_db()
+        self.assertEqual(record.status, Status.PUBLISHED)
+
+        page.context.clear_cookies()
+        page.goto(f"{self.live_server_url}/achievements/")
+        self.assertIn("海洋牧场智能投喂系统", page.inner_text("#results"))
