@@ -1,5 +1,145 @@
-"""The JSON API at /api/v1/ (django-ninja); each app adds its router."""
+"""The JSON API at /api/v1/ (django-ninja); each app adds its router.
 
+Errors come back as JSON in Chinese: 401 unknown caller, 403 not allowed, 404 not found (or not visible),
+422 bad input as {"detail": "...", "errors": {key: [messages]}} naming each key at fault.
+The schema is at /api/v1/openapi.json, the browsable docs at /api/v1/docs.
+"""
+
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 
-api = NinjaAPI(title="繁星汇 API", version="1", urls_namespace="api")
+from fanxing.accounts.api import ApiAuth
+from fanxing.accounts.api import router as accounts_router
+from fanxing.achievements.api import router as achievements_router
+from fanxing.core.api import organisations_router, reference_router
+from fanxing.demands.api import router as demands_router
+
+api = NinjaAPI(
+    title="繁星汇 API",
+    version="1",
+    description=(
+        "科技成果、技术需求与机构的开放接口。读取可匿名；写入需登录会话（带 CSRF 令牌）"
+        "或 `Authorization: Bearer <API令牌>`。可见范围与保密字段规则与网站一致。"
+    ),
+    urls_namespace="api",
+    auth=ApiAuth(),
+)
+
+api.add_router("", accounts_router)
+api.add_router("", reference_router)
+api.add_router("/organisations", organisations_router)
+api.add_router("/achievements", achievements_router)
+api.add_router("/demands", demands_router)
+
+
+# ---- errors ---------------------------------------------------------------------------------------------
+
+PYDANTIC_MESSAGES = {
+    "missing": "必填",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "decimal_parsing": "应为数字",
+    "decimal_type": "应为数字",
+    "decimal_max_digits": "数字位数过多",
+    "decimal_max_places": "小数位数过多",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "string_type": "应为文本",
+    "list_type": "应为列表",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
+    "model_attributes_type": "应为对象",
+    "date_parsing": "应为日期，格式 YYYY-MM-DD",
+    "date_from_datetime_parsing": "应为日期，格式 YYYY-MM-DD",
+    "date_type": "应为日期，格式 YYYY-MM-DD",
+    "datetime_parsing": "应为时间，格式 ISO 8601",
+    "json_invalid": "请求体不是有效的 JSON",
+    "extra_forbidden": "不支持该字段",
+}
+
+
+def pydantic_message(error: dict[str, Any]) -> str:
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if kind in PYDANTIC_MESSAGES:
+        return PYDANTIC_MESSAGES[kind]
+    if kind in ("less_than_equal", "less_than"):
+        return (
+            f"不能大于 {ctx.get('le', ctx.get('lt'))}"
+            if kind == "less_than_equal"
+            else f"应小于 {ctx.get('lt')}"
+        )
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"不能小于 {ctx.get('ge')}" if kind == "greater_than_equal" else f"应大于 {ctx.get('gt')}"
+    if kind == "string_too_long":
+        return f"不能超过 {ctx.get('max_length')} 个字符"
+    if kind == "too_long":
+        return f"最多 {ctx.get('max_length')} 项"
+    return "格式不正确"
+
+
+def error_key(loc: tuple[Any, ...] | list[Any]) -> str:
+    """("body", "payload", "patents", 0, "number") → "patents.0.number"; ("query", "page_size") → "page_size"."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "form", "header", "cookie"):
+        parts = parts[1:]
+    if len(parts) > 1 and parts[0] in ("payload", "filters", "query"):
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def unprocessable(request: HttpRequest, errors: dict[str, list[str]]) -> HttpResponse:
+    summary = "；".join(
+        ("" if key == NON_FIELD_ERRORS else f"{key}：") + "，".join(messages)
+        for key, messages in errors.items()
+    )
+    return api.create_response(
+        request, {"detail": f"提交的数据有误：{summary}", "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        errors.setdefault(error_key(error.get("loc", ())), []).append(pydantic_message(error))
+    return unprocessable(request, errors)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+    return unprocessable(request, {key: list(messages) for key, messages in errors.items()})
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "无权执行该操作"}, status=403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "记录不存在或无权查看"}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    message = exc.message if exc.message != "Unauthorized" else "请先登录或提供有效的 API 令牌"
+    return api.create_response(request, {"detail": message}, status=401)
+
+
+HTTP_ERROR_MESSAGES = {"Cannot parse request body": "请求体不是有效的 JSON"}
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    message = next((zh for en, zh in HTTP_ERROR_MESSAGES.items() if exc.message.startswith(en)), exc.message)
+    return api.create_response(request, {"detail": message}, status=exc.status_code)

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from fanxing.core.models import ConversionWay, TechField
-from fanxing.core.validators import validate_patent_number
+from fanxing.core.validators import validate_amounts, validate_patent_number
 from fanxing.core.workflow import ReviewedRecord
 
 
@@ -58,6 +58,9 @@ class Achievement(ReviewedRecord):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        validate_amounts(self.price_negotiable, self.price_min, self.price_max, prefix="price", label="价格")
 
     def get_absolute_url(self) -> str:
         return reverse("achievements:detail", args=[self.pk])

@@ -1,6 +1,7 @@
 """Validators for Chinese identifiers: unified social credit codes and patent numbers."""
 
 import re
+from typing import Any
 
 from django.core.exceptions import ValidationError
 
@@ -68,3 +69,18 @@ def parse_patent_number(value: str) -> tuple[str, str]:
 
 def validate_patent_number(value: str) -> None:
     parse_patent_number(value)
+
+
+def validate_amounts(negotiable: bool, low: Any, high: Any, *, prefix: str, label: str) -> None:
+    """An amount in 万元 is 面议, one figure (low == high), a range, or not given; errors name the field."""
+    errors: dict[str, str] = {}
+    if negotiable and (low is not None or high is not None):
+        errors[f"{prefix}_min" if low is not None else f"{prefix}_max"] = f"选择{label}面议时不要填写金额"
+    elif (low is None) != (high is None):
+        errors[f"{prefix}_min" if low is None else f"{prefix}_max"] = f"请同时填写{label}下限和上限（单一金额时两者相同）"
+    elif low is not None and low < 0:
+        errors[f"{prefix}_min"] = f"{label}不能为负数"
+    elif low is not None and high is not None and low > high:
+        errors[f"{prefix}_max"] = f"{label}上限（{high}）不能低于下限（{low}）"
+    if errors:
+        raise ValidationError(errors)

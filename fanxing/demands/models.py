@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from fanxing.achievements.models import price_label
 from fanxing.core.models import ConversionWay, TechField
+from fanxing.core.validators import validate_amounts
 from fanxing.core.workflow import ReviewedRecord
 
 
@@ -55,6 +56,9 @@ class Demand(ReviewedRecord):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        validate_amounts(self.budget_negotiable, self.budget_min, self.budget_max, prefix="budget", label="预算")
 
     def get_absolute_url(self) -> str:
         return reverse("demands:detail", args=[self.pk])
