@@ -46,12 +46,20 @@ class RegisterForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    username = forms.RegexField(label="用户名", max_length=30, regex=r"^[A-Za-z0-9_.-]{3,30}$",
-                                error_messages={"invalid": "用户名为3–30位字母、数字、下划线、点或短横线"})
+    username = forms.RegexField(
+        label="用户名",
+        max_length=30,
+        regex=r"^[A-Za-z0-9_.-]{3,30}$",
+        error_messages={"invalid": "用户名为3–30位字母、数字、下划线、点或短横线"},
+    )
     display_name = forms.CharField(label="姓名", max_length=50)
-    role = forms.ChoiceField(label="角色", choices=[("org_staff", "机构工作人员"), ("org_admin", "机构管理员"),
-                                                  ("enterprise", "企业用户")])
-    password = forms.CharField(label="初始密码", widget=forms.PasswordInput, help_text="请通知本人首次登录后修改")
+    role = forms.ChoiceField(
+        label="角色",
+        choices=[("org_staff", "机构工作人员"), ("org_admin", "机构管理员"), ("enterprise", "企业用户")],
+    )
+    password = forms.CharField(
+        label="初始密码", widget=forms.PasswordInput, help_text="请通知本人首次登录后修改"
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

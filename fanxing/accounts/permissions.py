@@ -143,5 +143,6 @@ def can_import(user: AnyUser) -> bool:
 
 def can_manage_members(user: AnyUser, organisation_id: int | None) -> bool:
     """Organisation admins manage their own organisation's accounts; bureau admins any organisation's."""
-    return is_admin(user) or bool(user.is_authenticated and user.role == Role.ORG_ADMIN
-                                  and is_member(user, organisation_id))
+    return is_admin(user) or bool(
+        user.is_authenticated and user.role == Role.ORG_ADMIN and is_member(user, organisation_id)
+    )

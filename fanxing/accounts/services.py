@@ -113,7 +113,12 @@ def member_create(
     user.set_password(password)
     user.full_clean()
     user.save()
-    audit(actor=by, action="member_create", target=organisation, changes={"member": [None, username], "role": [None, role]})
+    audit(
+        actor=by,
+        action="member_create",
+        target=organisation,
+        changes={"member": [None, username], "role": [None, role]},
+    )
     return user
 
 
@@ -126,6 +131,10 @@ def member_set_active(*, by: User | None, member: User, active: bool) -> User:
             raise ValidationError("不能停用自己的账号")
     member.is_active = active
     member.save(update_fields=["is_active"])
-    audit(actor=by, action="member_enable" if active else "member_disable", target=member.organisation,
-          changes={"member": [member.username, member.username], "is_active": [not active, active]})
+    audit(
+        actor=by,
+        action="member_enable" if active else "member_disable",
+        target=member.organisation,
+        changes={"member": [member.username, member.username], "is_active": [not active, active]},
+    )
     return member

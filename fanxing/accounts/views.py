@@ -95,6 +95,12 @@ def members(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"已开通账号 {form.cleaned_data['username']}")
                 return redirect("accounts:members", pk)
-    return render(request, "accounts/members.html", {
-        "organisation": organisation, "members": organisation.members.order_by("-is_active", "username"), "form": form,
-    })
+    return render(
+        request,
+        "accounts/members.html",
+        {
+            "organisation": organisation,
+            "members": organisation.members.order_by("-is_active", "username"),
+            "form": form,
+        },
+    )

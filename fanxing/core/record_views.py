@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from fanxing.accounts import permissions
 from fanxing.accounts.selectors import access_request_for
 from fanxing.accounts.services import access_request_create
-from fanxing.core.models import AuditEntry
+from fanxing.core.models import AuditEntry, TrlLevel
 from fanxing.core.workflow import MOVES
 
 
@@ -26,6 +26,7 @@ def detail_context(request: HttpRequest, record: Any) -> dict[str, Any]:
         "show_confidential": permissions.can_see_confidential(user, record),
         "can_request_access": permissions.can_request_access(user, record),
         "access_request": access_request_for(user, record),  # type: ignore[arg-type]
+        "trl_level": TrlLevel.objects.filter(level=getattr(record, "trl", None) or record.min_trl).first(),
     }
     if permissions.can_view_audit(user) or permissions.is_member(user, record.organisation_id):
         context["audit_entries"] = AuditEntry.objects.filter(

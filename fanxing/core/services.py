@@ -60,9 +60,17 @@ def audit(
     )
 
 
-def new_ref(prefix: str) -> str:
-    """A record number such as CG2026-7F3A9C: year and six random hex digits."""
-    return f"{prefix}{timezone.localdate():%Y}-{secrets.token_hex(3).upper()}"
+def ref_candidate(prefix: str) -> str:
+    """A record number such as CG2026-7F3A9C1E: the year and eight random hex digits."""
+    return f"{prefix}{timezone.localdate():%Y}-{secrets.token_hex(4).upper()}"
+
+
+def new_ref(prefix: str, model: type[models.Model]) -> str:
+    """A record number no record of this model has yet."""
+    while True:
+        ref = ref_candidate(prefix)
+        if not model._default_manager.filter(ref=ref).exists():
+            return ref
 
 
 def require(allowed: bool, message: str) -> None:
@@ -169,7 +177,7 @@ def reviewed_record_save(
     if by is not None:
         require(permissions.can_create_for(by, record.organisation_id), "只能为本机构发布或修改记录")
     if not record.ref:
-        record.ref = new_ref(prefix)
+        record.ref = new_ref(prefix, type(record))
     reopened = (
         not is_new and record.status == Status.PUBLISHED and by is not None and not permissions.is_admin(by)
     )

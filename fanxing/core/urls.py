@@ -13,3 +13,13 @@ urlpatterns = [
     path("review/", views.review_queue, name="review_queue"),
     path("audit/", views.audit_log, name="audit"),
 ]
+
+# Import and export (fanxing.core.views_io)
+from fanxing.core import views_io  # noqa: E402
+
+urlpatterns += [
+    path("io/import/", views_io.io_import, name="io_import"),
+    path("io/<str:kind>/import/", views_io.io_import, name="io_import"),
+    path("io/<str:kind>/template/", views_io.io_template, name="io_template"),
+    path("io/jobs/<int:pk>/", views_io.io_job, name="io_job"),
+]

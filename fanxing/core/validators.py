@@ -56,7 +56,7 @@ def parse_patent_number(value: str) -> tuple[str, str]:
         match = PATENT_OLD_RE.match(raw)
         if not match:
             raise ValidationError(
-                "专利号格式不正确：应为 ZL + 12位数字 + . + 校验位，例如 ZL202310123456.7",
+                "专利号格式不正确：应为 ZL + 12位数字 + . + 校验位，例如 ZL202310123456.6",
                 code="patent_format",
             )
         year, kind, serial, check = match.groups()
@@ -77,7 +77,9 @@ def validate_amounts(negotiable: bool, low: Any, high: Any, *, prefix: str, labe
     if negotiable and (low is not None or high is not None):
         errors[f"{prefix}_min" if low is not None else f"{prefix}_max"] = f"选择{label}面议时不要填写金额"
     elif (low is None) != (high is None):
-        errors[f"{prefix}_min" if low is None else f"{prefix}_max"] = f"请同时填写{label}下限和上限（单一金额时两者相同）"
+        errors[f"{prefix}_min" if low is None else f"{prefix}_max"] = (
+            f"请同时填写{label}下限和上限（单一金额时两者相同）"
+        )
     elif low is not None and low < 0:
         errors[f"{prefix}_min"] = f"{label}不能为负数"
     elif low is not None and high is not None and low > high:

@@ -58,7 +58,9 @@ class Demand(ReviewedRecord):
         return self.title
 
     def clean(self) -> None:
-        validate_amounts(self.budget_negotiable, self.budget_min, self.budget_max, prefix="budget", label="预算")
+        validate_amounts(
+            self.budget_negotiable, self.budget_min, self.budget_max, prefix="budget", label="预算"
+        )
 
     def get_absolute_url(self) -> str:
         return reverse("demands:detail", args=[self.pk])

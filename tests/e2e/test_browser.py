@@ -19,7 +19,8 @@ from tests.base import PASSWORD, PersonasTestCase, make_achievement
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(
-    not os.path.exists(CHROMIUM) and not os.environ.get("CI"), reason="Chromium is not installed on this machine"
+    not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
+    reason="Chromium is not installed on this machine",
 )
 
 
@@ -33,8 +34,14 @@ class BrowserTest(StaticLiveServerTestCase):
         cls.playwright = sync_playwright().start()
         cls.browser = cls.playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
 
     @classmethod

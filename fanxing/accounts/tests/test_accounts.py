@@ -85,7 +85,12 @@ class TokenTest(PersonasTestCase):
 
 class MembersTest(PersonasTestCase):
     def data(self) -> dict[str, str]:
-        return {"username": "qdu_new", "display_name": "孙老师", "role": "org_staff", "password": "Qd-2026-strong-pass"}
+        return {
+            "username": "qdu_new",
+            "display_name": "孙老师",
+            "role": "org_staff",
+            "password": "Qd-2026-strong-pass",
+        }
 
     def test_an_organisation_admin_opens_an_account_for_a_colleague(self) -> None:
         self.login(self.tto_admin)
@@ -105,6 +110,8 @@ class MembersTest(PersonasTestCase):
         self.login(self.tto_admin)
         self.client.post(reverse("accounts:members", args=[self.qdu.pk]), {"toggle": self.tto_staff.pk})
         self.client.logout()
-        response = self.client.post(reverse("accounts:login"), {"username": "tto_staff", "password": PASSWORD})
+        response = self.client.post(
+            reverse("accounts:login"), {"username": "tto_staff", "password": PASSWORD}
+        )
         self.assertEqual(response.status_code, 200)
         self.assertNotIn("_auth_user_id", self.client.session)

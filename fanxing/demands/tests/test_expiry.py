@@ -30,8 +30,11 @@ class ExpiryTest(PersonasTestCase):
         from fanxing.demands.services import demand_move, demand_save
 
         record = make_demand(self.haichuan, status=Status.EXPIRED)
-        demand_save(by=self.enterprise_user, demand=record,
-                    fields={"deadline": timezone.localdate() + datetime.timedelta(days=30)})
+        demand_save(
+            by=self.enterprise_user,
+            demand=record,
+            fields={"deadline": timezone.localdate() + datetime.timedelta(days=30)},
+        )
         demand_move(demand=record, action="submit", by=self.enterprise_user)
         record.refresh_from_db()
         self.assertEqual(record.status, Status.SUBMITTED)
