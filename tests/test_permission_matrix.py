@@ -198,3 +198,45 @@ class DemandMatrixTest(PersonasTestCase):
                 )
         self.client.logout()
         self.assertNotIn("0532-88880001", self.client.get(record.get_absolute_url()).content.decode())
+
+
+class ApiMatrixTest(PersonasTestCase):
+    """The same matrix through /api/v1/ with bearer tokens: reads, writes and confidential fields."""
+
+    def token_headers(self, name: str) -> dict[str, str]:
+        if name == "anonymous":
+            return {}
+        from fanxing.accounts.services import api_token_create
+
+        _, key = api_token_create(user=getattr(self, name), name="matrix")
+        return {"Authorization": f"Bearer {key}"}
+
+    def test_reads_writes_and_confidential_fields_follow_the_matrix(self) -> None:
+        public = make_achievement(self.qdu)
+        draft = make_achievement(self.qdu, status=Status.DRAFT, published_at=None)
+        for name in ALL:
+            headers = self.token_headers(name)
+            with self.subTest(user=name, action="read a draft"):
+                status = self.client.get(f"/api/v1/achievements/{draft.pk}", headers=headers).status_code
+                self.assertEqual(status, 200 if name in QDU_EDITORS else 404)
+            with self.subTest(user=name, action="read confidential fields"):
+                body = self.client.get(f"/api/v1/achievements/{public.pk}", headers=headers).json()
+                self.assertEqual(body.get("contact_phone") == SECRET_PHONE, name in QDU_EDITORS)
+                self.assertEqual(body.get("price_min") is not None, name in QDU_EDITORS)
+            with self.subTest(user=name, action="change the title"):
+                record = make_achievement(self.qdu, title="原标题")
+                response = self.client.patch(
+                    f"/api/v1/achievements/{record.pk}",
+                    {"title": "改"},
+                    content_type="application/json",
+                    headers=headers,
+                )
+                expected = 401 if name == "anonymous" else (200 if name in QDU_EDITORS else 403)
+                self.assertEqual(response.status_code, expected)
+                record.refresh_from_db()
+                self.assertEqual(record.title == "改", name in QDU_EDITORS)
+            with self.subTest(user=name, action="publish"):
+                record = make_achievement(self.qdu, status=Status.SUBMITTED, published_at=None)
+                self.client.post(f"/api/v1/achievements/{record.pk}/publish", headers=headers)
+                record.refresh_from_db()
+                self.assertEqual(record.status == Status.PUBLISHED, name == "bureau_admin")
