@@ -240,3 +240,24 @@ class ApiMatrixTest(PersonasTestCase):
                 self.client.post(f"/api/v1/achievements/{record.pk}/publish", headers=headers)
                 record.refresh_from_db()
                 self.assertEqual(record.status == Status.PUBLISHED, name == "bureau_admin")
+
+
+class ExportTest(PersonasTestCase):
+    def test_the_audit_log_exports_for_the_bureau_only(self) -> None:
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+
+        from fanxing.achievements.services import achievement_move
+
+        record = make_achievement(self.qdu, status=Status.DRAFT, published_at=None)
+        achievement_move(achievement=record, action="submit", by=self.tto_staff)
+        self.login(self.tto_staff)
+        self.assertEqual(self.client.get("/audit/", {"export": "xlsx"}).status_code, 403)
+        self.login(self.bureau_admin)
+        response = self.client.get("/audit/", {"export": "xlsx", "action": "submit"})
+        sheet = load_workbook(BytesIO(response.content)).active
+        rows = list(sheet.iter_rows(values_only=True))
+        self.assertEqual(rows[0][:3], ("时间", "操作人", "操作"))
+        self.assertEqual([(r[1], r[2], r[4]) for r in rows[1:]], [("tto_staff", "submit", record.title)])
+        self.assertIn("status：draft → submitted", rows[1][5])

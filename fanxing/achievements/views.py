@@ -13,6 +13,7 @@ from fanxing.achievements.forms import AchievementForm
 from fanxing.achievements.models import Achievement
 from fanxing.achievements.services import achievement_move, achievement_save
 from fanxing.core.forms import ListFilterForm, add_service_error
+from fanxing.core.io import export_response
 from fanxing.core.models import Organisation
 from fanxing.core.record_views import access_view, detail_context, move_view
 from fanxing.core.rendering import paginate, query_without_page, render_page
@@ -28,8 +29,6 @@ def achievement_list(request: HttpRequest) -> HttpResponse:
     )
     qs = selectors.achievement_list(request.user, form.filters())
     if request.GET.get("export") == "xlsx":
-        from fanxing.core.io import export_response
-
         return export_response("achievements", qs, request.user)
     context = {
         "form": form,

@@ -3,20 +3,23 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from fanxing.accounts import permissions
 from fanxing.accounts.selectors import access_requests_to_decide
 from fanxing.achievements.models import Achievement
 from fanxing.achievements.selectors import achievement_list
 from fanxing.core.forms import OrganisationForm, add_service_error
+from fanxing.core.io import export_response, table_response
 from fanxing.core.models import AuditEntry, Organisation
 from fanxing.core.rendering import paginate, query_without_page, render_page
 from fanxing.core.selectors import organisation_list
 from fanxing.core.services import organisation_save
+from fanxing.core.tabular import Column
 from fanxing.core.workflow import Status
 from fanxing.demands.models import Demand
 from fanxing.demands.selectors import demand_list
@@ -56,8 +59,6 @@ def home(request: HttpRequest) -> HttpResponse:
 def organisations(request: HttpRequest) -> HttpResponse:
     qs = organisation_list(q=request.GET.get("q", ""), kind=request.GET.get("kind", ""))
     if request.GET.get("export") == "xlsx":
-        from fanxing.core.io import export_response
-
         return export_response("organisations", qs, request.user)
     context = {
         "page": paginate(request, qs),
@@ -157,6 +158,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(content_type__model=model)
     if q := request.GET.get("q"):
         qs = qs.filter(Q(target_repr__icontains=q) | Q(actor__username__icontains=q))
+    if request.GET.get("export") == "xlsx":
+        return audit_export(qs)
     actions = AuditEntry.objects.values_list("action", flat=True).distinct().order_by("action")
     context = {
         "page": paginate(request, qs, 50),
@@ -165,3 +168,32 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "section": "audit",
     }
     return render_page(request, "core/audit.html", context, partial="core/_audit_rows.html")
+
+
+AUDIT_COLUMNS = [
+    Column("时间", "at", width=20),
+    Column("操作人", "actor", width=12),
+    Column("操作", "action", width=12),
+    Column("对象类型", "model", width=10),
+    Column("对象", "target", width=40),
+    Column("变更（前 → 后）", "changes", width=60),
+    Column("说明", "reason", width=30),
+]
+
+
+def audit_export(qs: QuerySet[AuditEntry]) -> HttpResponse:
+    rows = (
+        [
+            timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
+            str(e.actor or "系统"),
+            e.action,
+            e.content_type.name,
+            e.target_repr,
+            "；".join(
+                f"{k}：{v[0]} → {v[1]}" for k, v in e.changes.items() if isinstance(v, list) and len(v) == 2
+            ),
+            e.reason,
+        ]
+        for e in qs.iterator(chunk_size=2000)
+    )
+    return table_response("审计日志", AUDIT_COLUMNS, rows)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from fanxing.accounts import permissions
 from fanxing.core.forms import ListFilterForm, add_service_error
+from fanxing.core.io import export_response
 from fanxing.core.models import Organisation
 from fanxing.core.record_views import access_view, detail_context, move_view
 from fanxing.core.rendering import paginate, query_without_page, render_page
@@ -29,8 +30,6 @@ def demand_list(request: HttpRequest) -> HttpResponse:
     )
     qs = selectors.demand_list(request.user, form.filters())
     if request.GET.get("export") == "xlsx":
-        from fanxing.core.io import export_response
-
         return export_response("demands", qs, request.user)
     context = {
         "form": form,

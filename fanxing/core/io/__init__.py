@@ -7,7 +7,13 @@
 - `template_workbook(kind, user, target)` is the import template with an example row and notes.
 """
 
-from fanxing.core.io.exporting import export_response, records_export, template_response, template_workbook
+from fanxing.core.io.exporting import (
+    export_response,
+    records_export,
+    table_response,
+    template_response,
+    template_workbook,
+)
 from fanxing.core.io.importing import ImportReport, may_import, records_import
 from fanxing.core.io.kinds import KINDS, get_kind
 from fanxing.core.tabular import Problem, TabularError
@@ -22,6 +28,7 @@ __all__ = [
     "may_import",
     "records_export",
     "records_import",
+    "table_response",
     "template_response",
     "template_workbook",
 ]

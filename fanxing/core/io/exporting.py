@@ -6,7 +6,7 @@ is the platform itself (the CLI): every record, every column.
 """
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
@@ -21,7 +21,7 @@ from fanxing.core.io.cells import Lookups
 from fanxing.core.io.kinds import Kind, example_context, get_kind
 from fanxing.core.models import Organisation
 from fanxing.core.selectors import ListFilters, organisation_list
-from fanxing.core.tabular import Source, file_format, write_csv, write_xlsx
+from fanxing.core.tabular import Column, Source, file_format, write_csv, write_xlsx
 from fanxing.core.workflow import Status, Visibility
 from fanxing.demands.selectors import demand_list
 
@@ -97,6 +97,13 @@ def download_name(label: str, suffix: str = "") -> str:
 def _xlsx_response(filename: str) -> HttpResponse:
     response = HttpResponse(content_type=XLSX_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def table_response(label: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> HttpResponse:
+    """An xlsx download of any list that is not an importable kind (the audit log, ...)."""
+    response = _xlsx_response(download_name(label))
+    write_xlsx(response, columns, rows, title=label)
     return response
 
 
