@@ -33,9 +33,8 @@ def achievement_save(
 
 
 def _replace_patents(achievement: Achievement, patents: list[dict[str, Any]], by: User | None) -> None:
-    before = sorted(achievement.patents.values_list("number", flat=True))
-    achievement.patents.all().delete()
-    seen = set()
+    """Replace the patents when the list differs; each number is checked and normalised first."""
+    new, seen = [], set()
     for i, data in enumerate(patents, start=1):
         try:
             number, kind = parse_patent_number(data.get("number", ""))
@@ -51,19 +50,25 @@ def _replace_patents(achievement: Achievement, patents: list[dict[str, Any]], by
             kind=data.get("kind") or kind,
             legal_status=data.get("legal_status") or Patent.LegalStatus.PENDING,
         )
-        try:
-            patent.full_clean()
+        try:  # numbers are unique within the list (checked above), so no query is needed here
+            patent.full_clean(validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             raise ValidationError({"patents": f"第{i}项专利：{'；'.join(error.messages)}"}) from error
-        patent.save()
-    after = sorted(seen)
+        new.append(patent)
+    row = ("number", "title", "kind", "legal_status")
+    old = list(achievement.patents.order_by("id").values_list(*row))
+    if old == [tuple(getattr(p, f) for f in row) for p in new]:
+        return
+    achievement.patents.all().delete()
+    Patent.objects.bulk_create(new)
+    before, after = sorted(o[0] for o in old), sorted(seen)
     if before != after:
         audit(actor=by, action="patents", target=achievement, changes={"patents": [before, after]})
 
 
 def _replace_team(achievement: Achievement, team: list[dict[str, Any]]) -> None:
-    achievement.team.all().delete()
-    TeamMember.objects.bulk_create(
+    """Replace the team when the list differs."""
+    new = [
         TeamMember(
             achievement=achievement,
             name=m["name"].strip(),
@@ -73,7 +78,12 @@ def _replace_team(achievement: Achievement, team: list[dict[str, Any]]) -> None:
         )
         for i, m in enumerate(team)
         if m.get("name", "").strip()
-    )
+    ]
+    row = ("name", "title", "is_lead")
+    if list(achievement.team.values_list(*row)) == [tuple(getattr(m, f) for f in row) for m in new]:
+        return
+    achievement.team.all().delete()
+    TeamMember.objects.bulk_create(new)
 
 
 def achievement_move(

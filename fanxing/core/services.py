@@ -183,7 +183,8 @@ def reviewed_record_save(
     )
     if reopened:
         record.status, record.submitted_at = Status.SUBMITTED, timezone.now()
-    record.full_clean()
+    # The check constraints are backstops for rules the fields and clean() already state with messages.
+    record.full_clean(validate_constraints=False)
     record.save()
     if ways is not None:
         record.ways.set(ways)
