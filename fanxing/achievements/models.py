@@ -37,7 +37,12 @@ class Achievement(ReviewedRecord):
         verbose_name = verbose_name_plural = "科技成果"
         ordering = ["-published_at", "-id"]
         indexes = [
-            models.Index(fields=["status", "visibility", "-published_at"], name="achievement_listing"),
+            # One index serves the public list: counting and paging in published order while the filters
+            # (TRL, field, organisation) are checked inside the index, without reading rows.
+            models.Index(
+                fields=["status", "visibility", "-published_at", "trl", "field", "organisation"],
+                name="achievement_listing",
+            ),
             models.Index(fields=["organisation", "status"], name="achievement_org_status"),
         ]
         constraints = [

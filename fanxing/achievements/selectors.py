@@ -26,7 +26,7 @@ SORT_LABELS = {
 
 def achievement_list(user: AnyUser, filters: ListFilters | None = None) -> QuerySet[Achievement]:
     qs = Achievement.objects.select_related("field", "field__parent", "organisation").prefetch_related("ways")
-    qs = apply_filters(
+    return apply_filters(
         qs,
         user,
         filters or ListFilters(),
@@ -34,7 +34,7 @@ def achievement_list(user: AnyUser, filters: ListFilters | None = None) -> Query
         trl_field="trl",
         sorts=SORTS,
     )
-    return qs.distinct() if filters and filters.way else qs
+    return qs
 
 
 def achievement_get(user: AnyUser, pk: int) -> Achievement:

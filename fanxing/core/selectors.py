@@ -25,9 +25,9 @@ class ListFilters:
     sort: str = ""
 
 
-def field_codes(code: str) -> list[str]:
-    """The code and the codes of its children."""
-    return [code, *TechField.objects.filter(parent__code=code).values_list("code", flat=True)]
+def field_ids(code: str) -> list[int]:
+    """The ids of the field with this code and of its children (resolved first, so lists filter on an index)."""
+    return list(TechField.objects.filter(Q(code=code) | Q(parent__code=code)).values_list("id", flat=True))
 
 
 def apply_filters(
@@ -48,13 +48,15 @@ def apply_filters(
                 term |= Q(**{f"{name}__icontains": word})
             qs = qs.filter(term)
     if f.field:
-        qs = qs.filter(field__code__in=field_codes(f.field))
+        qs = qs.filter(field_id__in=field_ids(f.field))
     if f.trl_min is not None:
         qs = qs.filter(**{f"{trl_field}__gte": f.trl_min})
     if f.trl_max is not None:
         qs = qs.filter(**{f"{trl_field}__lte": f.trl_max})
-    if f.way:
-        qs = qs.filter(ways__code=f.way)
+    if f.way:  # a subquery rather than a join, so no DISTINCT is needed
+        through = qs.model.ways.through
+        owner = f"{qs.model._meta.model_name}_id"
+        qs = qs.filter(pk__in=through.objects.filter(conversionway__code=f.way).values(owner))
     if f.organisation:
         qs = qs.filter(organisation_id=f.organisation)
     if f.status:

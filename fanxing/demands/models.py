@@ -35,7 +35,10 @@ class Demand(ReviewedRecord):
         verbose_name = verbose_name_plural = "技术需求"
         ordering = ["-published_at", "-id"]
         indexes = [
-            models.Index(fields=["status", "visibility", "-published_at"], name="demand_listing"),
+            models.Index(
+                fields=["status", "visibility", "-published_at", "min_trl", "field", "organisation", "deadline"],
+                name="demand_listing",
+            ),
             models.Index(fields=["organisation", "status"], name="demand_org_status"),
         ]
         constraints = [

@@ -26,7 +26,7 @@ SORT_LABELS = {
 
 def demand_list(user: AnyUser, filters: ListFilters | None = None) -> QuerySet[Demand]:
     qs = Demand.objects.select_related("field", "field__parent", "organisation").prefetch_related("ways")
-    qs = apply_filters(
+    return apply_filters(
         qs,
         user,
         filters or ListFilters(),
@@ -35,7 +35,7 @@ def demand_list(user: AnyUser, filters: ListFilters | None = None) -> QuerySet[D
         sorts=SORTS,
         expires=True,
     )
-    return qs.distinct() if filters and filters.way else qs
+    return qs
 
 
 def demand_get(user: AnyUser, pk: int) -> Demand:

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms, template
 from django.forms.boundfield import BoundField
+from django.utils.html import format_html_join
 
 register = template.Library()
 
@@ -38,3 +39,21 @@ def is_checkbox(field: BoundField) -> bool:
 @register.simple_tag
 def page_url(query: str, page: int) -> str:
     return f"?{query}&page={page}" if query else f"?page={page}"
+
+
+@register.simple_tag
+def page_numbers(page: Any) -> list[Any]:
+    """Page numbers around the current one and at both ends, with … between (Paginator.ELLIPSIS)."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
+@register.simple_tag
+def options(field: BoundField) -> str:
+    """The <option>s of a select, rendered directly: Django's widget templates cost ~0.1 ms an option."""
+    value = "" if field.value() is None else str(field.value())
+    choices = getattr(field.field, "choices", None) or field.field.widget.choices
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((k, " selected" if str(k) == value else "", v) for k, v in choices),
+    )
