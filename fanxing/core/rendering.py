@@ -4,8 +4,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from fanxing.core.selectors import ListPaginator
 
 
 def render_page(
@@ -18,7 +21,9 @@ def render_page(
 
 
 def paginate(request: HttpRequest, qs: Any, per_page: int | None = None) -> Page:
-    return Paginator(qs, per_page or settings.FANXING_PAGE_SIZE).get_page(request.GET.get("page"))
+    size = per_page or settings.FANXING_PAGE_SIZE
+    paginator_class = ListPaginator if isinstance(qs, QuerySet) else Paginator
+    return paginator_class(qs, size).get_page(request.GET.get("page"))
 
 
 def query_without_page(request: HttpRequest) -> str:

@@ -17,7 +17,7 @@ from pydantic import ConfigDict, create_model
 from fanxing.accounts import permissions
 from fanxing.accounts.permissions import AnyUser
 from fanxing.core.models import ConversionWay, Organisation, Region, TechField
-from fanxing.core.selectors import ListFilters
+from fanxing.core.selectors import ListFilters, page_rows
 from fanxing.core.workflow import Status, join_keywords, split_keywords
 
 MAX_PAGE_SIZE = 100
@@ -101,9 +101,9 @@ def list_filters(query: ListQuery, sorts: Iterable[str]) -> ListFilters:
 
 
 def paginate(qs: QuerySet[Any], query: PageQuery) -> tuple[int, list[Any]]:
-    """(total count, the rows of the requested page): two queries plus the queryset's prefetches."""
+    """(total count, the rows of the requested page): three queries plus the queryset's prefetches."""
     start = (query.page - 1) * query.page_size
-    return qs.count(), list(qs[start : start + query.page_size])
+    return qs.count(), page_rows(qs, start, start + query.page_size)
 
 
 def confidential_checker(user: AnyUser, model: type[models.Model]) -> Callable[[Any], bool]:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
 from fanxing.accounts import permissions
@@ -23,6 +24,23 @@ class ListFilters:
     status: str = ""
     mine: bool = False
     sort: str = ""
+
+
+def page_rows(qs: QuerySet[Any], start: int, stop: int) -> list[Any]:
+    """The rows start..stop of an ordered queryset: first their ids (a query the listing index answers
+    alone, however deep the page), then the rows themselves with their joins and prefetches."""
+    ids = list(qs.prefetch_related(None).values_list("pk", flat=True)[start:stop])
+    by_id = {row.pk: row for row in qs.order_by().filter(pk__in=ids)}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+class ListPaginator(Paginator):
+    """Django's paginator, fetching each page with `page_rows`."""
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        start = (number - 1) * self.per_page
+        return self._get_page(page_rows(self.object_list, start, start + self.per_page), number, self)
 
 
 def field_ids(code: str) -> list[int]:

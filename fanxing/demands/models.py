@@ -36,7 +36,15 @@ class Demand(ReviewedRecord):
         ordering = ["-published_at", "-id"]
         indexes = [
             models.Index(
-                fields=["status", "visibility", "-published_at", "min_trl", "field", "organisation", "deadline"],
+                fields=[
+                    "status",
+                    "visibility",
+                    "-published_at",
+                    "min_trl",
+                    "field",
+                    "organisation",
+                    "deadline",
+                ],
                 name="demand_listing",
             ),
             models.Index(fields=["organisation", "status"], name="demand_org_status"),
