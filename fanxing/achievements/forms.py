@@ -5,15 +5,44 @@ from typing import Any
 from django import forms
 
 from fanxing.achievements.models import Achievement, Patent
-from fanxing.core.forms import PriceFieldsMixin, organisation_field
+from fanxing.core.forms import (
+    PriceFieldsMixin,
+    SectionedForm,
+    grouped_field_choices,
+    organisation_field,
+    trl_choices,
+)
 from fanxing.core.models import ConversionWay, Organisation, TechField
 
 PATENT_KINDS = {label: code for code, label in Patent.Kind.choices}
 PATENT_STATUSES = {label: code for code, label in Patent.LegalStatus.choices}
 
 
-class AchievementForm(PriceFieldsMixin, forms.ModelForm):
+class AchievementForm(SectionedForm, PriceFieldsMixin, forms.ModelForm):
     error_aliases = {"patents": "patents_text", "team": "team_text", "price_negotiable": "price_mode"}
+    sections = [
+        ("基本信息", ["organisation", "title", "summary", "description", "keywords"]),
+        ("技术与转化", ["field", "trl", "ways", "price_mode", "price_min", "price_max", "visibility"]),
+        ("知识产权与团队", ["patents_text", "team_text"]),
+        (
+            "联系方式与保密信息（仅本机构、管理员和获准用户可见）",
+            ["contact_name", "contact_phone", "contact_email", "confidential_details"],
+        ),
+    ]
+    wide = {
+        "organisation",
+        "title",
+        "summary",
+        "description",
+        "keywords",
+        "ways",
+        "price_mode",
+        "patents_text",
+        "team_text",
+        "confidential_details",
+        "field",
+        "trl",
+    }
     price_mode = forms.ChoiceField(
         label="意向价格", choices=PriceFieldsMixin.PRICE_MODES, widget=forms.RadioSelect, initial="negotiable"
     )
@@ -70,7 +99,9 @@ class AchievementForm(PriceFieldsMixin, forms.ModelForm):
                 Organisation.Kind.AGENCY,
             ],
         )
-        self.fields["field"].queryset = TechField.objects.filter(active=True).select_related("parent")
+        self.fields["field"].queryset = TechField.objects.filter(active=True)
+        self.fields["field"].choices = grouped_field_choices()
+        self.fields["trl"].widget.choices = trl_choices()
         self.fields["ways"].queryset = ConversionWay.objects.exclude(code__in=["development", "service"])
         self.init_price(self.instance)
         if self.instance.pk:

@@ -40,7 +40,7 @@ class Achievement(ReviewedRecord):
             # One index serves the public list: counting and paging in published order while the filters
             # (TRL, field, organisation) are checked inside the index, without reading rows.
             models.Index(
-                fields=["status", "visibility", "-published_at", "trl", "field", "organisation"],
+                fields=["status", "visibility", "-published_at", "-id", "trl", "field", "organisation"],
                 name="achievement_listing",
             ),
             models.Index(fields=["organisation", "status"], name="achievement_org_status"),

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 
 from fanxing.accounts import permissions
-from fanxing.core.models import ConversionWay, Organisation, TechField
+from fanxing.core.models import ConversionWay, Organisation, TechField, TrlLevel
 from fanxing.core.selectors import ListFilters
 from fanxing.core.workflow import Status
 
@@ -52,6 +52,31 @@ class ListFilterForm(forms.Form):
         self.is_valid()
         data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
         return ListFilters(**data)
+
+
+def grouped_field_choices() -> list[tuple[Any, Any]]:
+    """The taxonomy for a form's select: a group per top field with its children (ids as values)."""
+    choices: list[tuple[Any, Any]] = [("", "请选择技术领域")]
+    for top in TechField.objects.filter(parent=None, active=True).prefetch_related("children"):
+        children = [(c.pk, c.name) for c in top.children.all() if c.active]
+        choices.append((top.name, children) if children else (top.pk, top.name))
+    return choices
+
+
+def trl_choices() -> list[tuple[int, str]]:
+    return [(t.level, f"TRL {t.level} · {t.name}（{t.stage}）") for t in TrlLevel.objects.all()]
+
+
+class SectionedForm(forms.BaseForm):
+    """A form shown in titled sections: `sections = [(title, [field names])]`; `wide` fields span the row."""
+
+    sections: list[tuple[str, list[str]]] = []
+    wide: set[str] = set()
+
+    def rendered_sections(self) -> list[tuple[str, list[Any]]]:
+        return [
+            (title, [self[name] for name in names if name in self.fields]) for title, names in self.sections
+        ]
 
 
 class PriceFieldsMixin(forms.Form):

@@ -4,14 +4,43 @@ from typing import Any
 
 from django import forms
 
-from fanxing.core.forms import PriceFieldsMixin, organisation_field
-from fanxing.core.models import TechField
+from fanxing.core.forms import (
+    PriceFieldsMixin,
+    SectionedForm,
+    grouped_field_choices,
+    organisation_field,
+    trl_choices,
+)
+from fanxing.core.models import ConversionWay, TechField
 from fanxing.demands.models import Demand
 
 
-class DemandForm(PriceFieldsMixin, forms.ModelForm):
+class DemandForm(SectionedForm, PriceFieldsMixin, forms.ModelForm):
     price_prefix = "budget"
     error_aliases = {"budget_negotiable": "price_mode"}
+    sections = [
+        ("需求内容", ["organisation", "title", "problem", "wanted_effect", "keywords"]),
+        (
+            "技术要求与合作",
+            ["field", "min_trl", "ways", "price_mode", "budget_min", "budget_max", "deadline", "visibility"],
+        ),
+        (
+            "联系方式与保密信息（仅本企业、管理员和获准用户可见）",
+            ["contact_name", "contact_phone", "contact_email", "confidential_details"],
+        ),
+    ]
+    wide = {
+        "organisation",
+        "title",
+        "problem",
+        "wanted_effect",
+        "keywords",
+        "ways",
+        "price_mode",
+        "confidential_details",
+        "field",
+        "min_trl",
+    }
     price_mode = forms.ChoiceField(
         label="预算", choices=PriceFieldsMixin.PRICE_MODES, widget=forms.RadioSelect, initial="negotiable"
     )
@@ -49,7 +78,10 @@ class DemandForm(PriceFieldsMixin, forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"] = organisation_field(user)
-        self.fields["field"].queryset = TechField.objects.filter(active=True).select_related("parent")
+        self.fields["field"].queryset = TechField.objects.filter(active=True)
+        self.fields["field"].choices = grouped_field_choices()
+        self.fields["min_trl"].widget.choices = trl_choices()
+        self.fields["ways"].queryset = ConversionWay.objects.exclude(code="self")  # an enterprise's own doing
         self.init_price(self.instance)
 
     def clean(self) -> dict[str, Any]:
