@@ -28,10 +28,25 @@ class ListFilters:
 
 def page_rows(qs: QuerySet[Any], start: int, stop: int) -> list[Any]:
     """The rows start..stop of an ordered queryset: first their ids (a query the listing index answers
-    alone, however deep the page), then the rows themselves with their joins and prefetches."""
+    alone, however deep the page), then those rows by primary key, with the queryset's joins and prefetches."""
     ids = list(qs.prefetch_related(None).values_list("pk", flat=True)[start:stop])
-    by_id = {row.pk: row for row in qs.order_by().filter(pk__in=ids)}
+    rows = qs.model._default_manager.filter(pk__in=ids).prefetch_related(*qs._prefetch_related_lookups)
+    if qs.query.select_related:
+        rows = rows.select_related(*related_paths(qs.query.select_related))
+    by_id = {row.pk: row for row in rows}
     return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def related_paths(tree: Any, prefix: str = "") -> list[str]:
+    """select_related's nested dict ({"field": {"parent": {}}}) as lookups ("field__parent")."""
+    if not isinstance(tree, dict):
+        return []
+    paths = []
+    for name, sub in tree.items():
+        path = f"{prefix}{name}"
+        deeper = related_paths(sub, f"{path}__")
+        paths.extend(deeper or [path])
+    return paths
 
 
 class ListPaginator(Paginator):

@@ -40,6 +40,7 @@ class Demand(ReviewedRecord):
                     "status",
                     "visibility",
                     "-published_at",
+                    "-id",
                     "min_trl",
                     "field",
                     "organisation",
