@@ -124,11 +124,7 @@ def base_env(data_dir: Path) -> dict[str, str]:
             "FANXING_LOG_LEVEL": "WARNING",
             "FANXING_JOBS": "sync",
             "PYTHONUNBUFFERED": "1",
-            # fanxing.settings with static files stored without the manifest: see bench_settings.py
-            "DJANGO_SETTINGS_MODULE": "bench_settings",
-            "PYTHONPATH": os.pathsep.join(
-                filter(None, [str(ROOT / "benchmarks"), os.environ.get("PYTHONPATH")])
-            ),
+            "DJANGO_SETTINGS_MODULE": "fanxing.settings",
         }
     )
     return env
