@@ -1,21 +1,18 @@
 """Achievement pages: the library list, detail, create and edit, workflow moves, access requests."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from fanxing.accounts import permissions
 from fanxing.achievements import selectors
 from fanxing.achievements.forms import AchievementForm
 from fanxing.achievements.models import Achievement
 from fanxing.achievements.services import achievement_move, achievement_save
-from fanxing.core.forms import ListFilterForm, add_service_error
+from fanxing.core.forms import ListFilterForm
 from fanxing.core.io import export_response
 from fanxing.core.models import Organisation
-from fanxing.core.record_views import access_view, detail_context, move_view
+from fanxing.core.record_views import access_view, detail_context, edit_view, move_view
 from fanxing.core.rendering import paginate, query_without_page, render_page
 
 OWNER_KINDS = [Organisation.Kind.UNIVERSITY, Organisation.Kind.INSTITUTE, Organisation.Kind.POC]
@@ -49,28 +46,13 @@ def achievement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def achievement_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     record = selectors.achievement_get(request.user, pk) if pk else Achievement()
-    allowed = (
-        permissions.can_edit(request.user, record)
-        if pk
-        else permissions.can_create_for(request.user, request.user.organisation_id)
-    )
-    if not allowed:
-        raise PermissionDenied("只能发布或修改本机构的成果")
-    form = AchievementForm(request.POST or None, instance=record, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = achievement_save(
-                by=request.user, achievement=record if pk else None, **form.service_args()
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request, "已保存。" + ("修改已提交重新审核。" if record.status == "submitted" and pk else "")
-            )
-            return redirect(record)
-    return render(
-        request, "achievements/form.html", {"form": form, "record": record, "section": "achievements"}
+    return edit_view(
+        request,
+        record=record,
+        form_class=AchievementForm,
+        save=lambda existing, args: achievement_save(by=request.user, achievement=existing, **args),
+        template="achievements/form.html",
+        section="achievements",
     )
 
 

@@ -7,14 +7,15 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from fanxing.accounts import permissions
 from fanxing.accounts.selectors import access_request_for
 from fanxing.accounts.services import access_request_create
+from fanxing.core.forms import add_service_error
 from fanxing.core.models import AuditEntry, TrlLevel
-from fanxing.core.workflow import MOVES
+from fanxing.core.workflow import MOVES, Status
 
 
 def detail_context(request: HttpRequest, record: Any) -> dict[str, Any]:
@@ -64,3 +65,37 @@ def access_view(request: HttpRequest, record: Any) -> HttpResponse:
     else:
         messages.success(request, "申请已提交，对方同意后即可查看联系方式等保密信息")
     return redirect(record.get_absolute_url())
+
+
+def edit_view(
+    request: HttpRequest,
+    *,
+    record: Any,
+    form_class: type[Any],
+    save: Callable[[Any, dict[str, Any]], Any],
+    template: str,
+    section: str,
+) -> HttpResponse:
+    """Create (an unsaved `record`) or change a record: check the role, validate the form, call `save`
+    (the service, given the existing record or None and the form's arguments), report, redirect."""
+    is_new = record.pk is None
+    user = request.user
+    allowed = (
+        permissions.can_create_for(user, user.organisation_id)
+        if is_new
+        else permissions.can_edit(user, record)
+    )
+    if not allowed:
+        raise PermissionDenied("只能发布或修改本机构的记录")
+    was_published = record.status == Status.PUBLISHED
+    form = form_class(request.POST or None, instance=record, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = save(None if is_new else record, form.service_args())
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            reopened = was_published and record.status == Status.SUBMITTED
+            messages.success(request, "已保存。" + ("修改已提交重新审核。" if reopened else ""))
+            return redirect(record)
+    return render(request, template, {"form": form, "record": record, "section": section})
