@@ -24,6 +24,7 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	FANXING_FAST_HASHER=1 $(BIN)/fanxing makemigrations --check --dry-run
 	FANXING_FAST_HASHER=1 $(BIN)/pytest -n 2 -p no:cacheprovider
 

@@ -1,0 +1,43 @@
+"""`fanxing eval TASKDIR... [--json] [--limit N]`: score the matching engine on BEIR task folders."""
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from techmatch.evaluate import TaskError, TaskResult, evaluate
+
+
+class Command(BaseCommand):
+    help = "在 BEIR 格式的评测任务上评估匹配引擎，并在同一次运行中计算朴素 BM25 基线；每个任务输出一行 JSON。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "taskdirs", nargs="+", help="任务目录（含 corpus.jsonl、queries.jsonl、qrels/test.tsv）"
+        )
+        parser.add_argument("--json", action="store_true", help="在标准输出只打印 JSON（进度写到标准错误）")
+        parser.add_argument("--limit", type=int, help="每个任务只评估前 N 个查询（用于快速检查）")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        folders = [Path(name) for name in options["taskdirs"]]
+        for folder in folders:
+            if not folder.is_dir():
+                raise CommandError(f"任务目录不存在：{folder}")
+        as_json = bool(options["json"])
+
+        def show(result: TaskResult) -> None:
+            line = json.dumps(result.as_json(), ensure_ascii=False)
+            self.stdout.write(line)
+            if not as_json:
+                gain = result.engine.ndcg10 - result.baseline.ndcg10
+                self.stdout.write(
+                    f"  {result.task}: nDCG@10 {result.engine.ndcg10:.4f}（基线 {result.baseline.ndcg10:.4f}，差 {gain:+.4f}）"
+                )
+            self.stdout.flush()
+
+        try:
+            evaluate(folders, limit=options["limit"], progress=sys.stderr, on_result=show)
+        except TaskError as error:
+            raise CommandError(str(error)) from error
