@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "fanxing.accounts",
     "fanxing.achievements",
     "fanxing.demands",
+    "fanxing.matching",
 ]
 
 MIDDLEWARE = [
@@ -182,4 +183,6 @@ LOGGING = {
 }
 
 FANXING_PAGE_SIZE = 20
+# Matching index snapshots (one folder per library and version); every process loads the newest.
+FANXING_INDEX_DIR = Path(os.environ.get("FANXING_INDEX_DIR", DATA_DIR / "index"))
 FANXING_SITE_NAME = "繁星汇 · 科技成果转化平台"

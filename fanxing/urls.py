@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("fanxing.accounts.urls")),
     path("achievements/", include("fanxing.achievements.urls")),
     path("demands/", include("fanxing.demands.urls")),
+    path("matching/", include("fanxing.matching.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -9,6 +9,8 @@ from fanxing.accounts.models import User
 from fanxing.achievements.models import Achievement, Patent, TeamMember
 from fanxing.core.services import audit, record_move, reviewed_record_save
 from fanxing.core.validators import parse_patent_number
+from fanxing.core.workflow import Status
+from fanxing.matching.services import index_schedule_rebuild
 
 
 @transaction.atomic
@@ -22,6 +24,10 @@ def achievement_save(
     achievement: Achievement | None = None,
 ) -> Achievement:
     """Create an achievement (as a draft) or change one. `patents` and `team`, when given, replace the lists."""
+    was_published = (
+        achievement is not None
+        and Achievement.objects.filter(pk=achievement.pk, status=Status.PUBLISHED).exists()
+    )
     record = reviewed_record_save(
         record=achievement or Achievement(), by=by, fields=fields, ways=ways, prefix="CG"
     )
@@ -29,6 +35,8 @@ def achievement_save(
         _replace_patents(record, patents, by)
     if team is not None:
         _replace_team(record, team)
+    if record.status == Status.PUBLISHED or was_published:
+        index_schedule_rebuild("achievements")
     return record
 
 
@@ -90,4 +98,7 @@ def achievement_move(
     *, achievement: Achievement, action: str, by: User | None, reason: str = ""
 ) -> Achievement:
     """Submit, publish, return (with a reason) or withdraw an achievement."""
-    return record_move(record=achievement, action=action, by=by, reason=reason)
+    record = record_move(record=achievement, action=action, by=by, reason=reason)
+    if action in ("publish", "withdraw", "expire"):  # the moves that change what is published
+        index_schedule_rebuild("achievements")
+    return record

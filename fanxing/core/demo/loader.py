@@ -405,6 +405,15 @@ def write_history(
     return len(entries)
 
 
+def build_indexes(ctx: DemoContext) -> str:
+    from fanxing.matching.indexes import LIBRARIES, rebuild
+
+    built = [rebuild(library) for library in LIBRARIES]
+    return (
+        "，".join(f"{b.library} {b.documents} 条（版本 {b.version}）" for b in built if b) or "无可索引记录"
+    )
+
+
 STEPS: list[Step] = [
     Step("reference", "参考数据", load_reference),
     Step("organisations", "机构", load_organisations),
@@ -412,6 +421,7 @@ STEPS: list[Step] = [
     Step("achievements", "科技成果", load_achievements),
     Step("demands", "技术需求", load_demands),
     Step("deadlines", "需求截止日期", refresh_deadlines),
+    Step("index", "匹配索引", build_indexes),
 ]
 
 

@@ -57,3 +57,19 @@ def options(field: BoundField) -> str:
         '<option value="{}"{}>{}</option>',
         ((k, " selected" if str(k) == value else "", v) for k, v in choices),
     )
+
+
+@register.filter
+def highlight(text: str, terms: Any) -> str:
+    """Escape `text`, then wrap each of `terms` in <mark> (longest first, so 海洋牧场 wins over 海洋)."""
+    import re
+
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    escaped = escape(text)
+    words = sorted({escape(t) for t in terms or () if t}, key=len, reverse=True)
+    if not words:
+        return escaped
+    pattern = re.compile("|".join(re.escape(w) for w in words))
+    return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped))

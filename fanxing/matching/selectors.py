@@ -1,0 +1,92 @@
+"""Matches, both ways, with their reasons: text relevance from the engine, structured fit, matched terms.
+
+The engine ranks by text (techmatch.search); each candidate the user may see is then scored on its
+structured fit (techmatch.fit) and the two are combined: 0.7 × text relevance (the engine's score
+scaled to the best candidate) + 0.3 × structured fit.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from fanxing.accounts.permissions import AnyUser
+from fanxing.achievements.models import Achievement
+from fanxing.achievements.selectors import achievement_list
+from fanxing.demands.models import Demand
+from fanxing.demands.selectors import demand_list
+from fanxing.matching import indexes
+from fanxing.matching.bridge import attributes, doc_id, labels, query_text, record_pk
+from techmatch.fit import Factor, compatibility, structured_score
+
+TEXT_WEIGHT, FIT_WEIGHT = 0.7, 0.3
+CANDIDATES = 50
+
+
+@dataclass(frozen=True)
+class Match:
+    """A record that answers another, with the score and the reasons a person reads."""
+
+    record: Any
+    score: float  # 0..1
+    text_score: float  # 0..1, relative to the best candidate
+    fit_score: float  # 0..1
+    factors: tuple[Factor, ...]
+    terms: tuple[str, ...]  # query terms found in the record's title or text
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.score)
+
+    @property
+    def misfits(self) -> tuple[Factor, ...]:
+        return tuple(f for f in self.factors if not f.fits)
+
+
+def achievements_for_demand(user: AnyUser, demand: Demand, top: int = 10) -> list[Match] | None:
+    """The achievements that answer a demand, best first; None when there is no index yet."""
+    return _matches(user, demand, "achievements", achievement_list(user), top, demand_side=demand)
+
+
+def demands_for_achievement(user: AnyUser, achievement: Achievement, top: int = 10) -> list[Match] | None:
+    """The demands an achievement answers, best first; None when there is no index yet."""
+    return _matches(user, achievement, "demands", demand_list(user), top, demand_side=None)
+
+
+def _matches(
+    user: AnyUser, source: Any, library: str, visible: Any, top: int, demand_side: Demand | None
+) -> list[Match] | None:
+    searcher = indexes.searcher(library)
+    if searcher is None:
+        return None
+    text = query_text(source)
+    hits = searcher.search(text, top=CANDIDATES, exclude=frozenset({doc_id(source)}))
+    if not hits:
+        return []
+    records = visible.filter(pk__in=[record_pk(h.id) for h in hits]).select_related("organisation__region")
+    by_pk = {r.pk: r for r in records}
+    best, low = hits[0].score, hits[-1].score
+    spread = (best - low) or 1.0
+    query_terms = [t for t, _w in searcher.query(text).terms]
+    names = labels()
+    source_attrs = attributes(source)
+    matches = []
+    for hit in hits:
+        record = by_pk.get(record_pk(hit.id))
+        if record is None:  # not visible to this user, or changed since the index was built
+            continue
+        wanted, offered = (
+            (source_attrs, attributes(record)) if demand_side else (attributes(record), source_attrs)
+        )
+        factors = compatibility(wanted, offered, names)
+        fit = structured_score(factors)
+        relevance = (hit.score - low) / spread
+        found = _terms_in(record, query_terms, searcher)
+        matches.append(
+            Match(record, TEXT_WEIGHT * relevance + FIT_WEIGHT * fit, relevance, fit, factors, found)
+        )
+    matches.sort(key=lambda m: -m.score)
+    return matches[:top]
+
+
+def _terms_in(record: Any, query_terms: list[str], searcher: Any) -> tuple[str, ...]:
+    own = set(searcher.index.tokenizer.tokens(query_text(record)))
+    return tuple(dict.fromkeys(t for t in query_terms if t in own and len(t) > 1))[:12]

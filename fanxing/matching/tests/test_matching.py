@@ -1,0 +1,108 @@
+"""Matching in the platform: indexes from the database, fresh after a publication, explained matches."""
+
+import json
+from io import StringIO
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
+from django.test import TestCase
+from django.urls import reverse
+
+from fanxing.core.demo.data import demo_pairs
+from fanxing.core.demo.loader import load_demo
+from fanxing.core.models import TechField
+from fanxing.core.workflow import Status
+from fanxing.demands.models import Demand
+from fanxing.demands.services import demand_move
+from fanxing.matching import indexes
+from fanxing.matching.selectors import achievements_for_demand, demands_for_achievement
+from tests.base import PersonasTestCase, make_achievement, make_demand
+
+
+class DemoPairsTest(TestCase):
+    """On the demo data, every published demand finds the achievement it was written for."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        load_demo()  # its last step builds both indexes
+
+    def test_every_demo_demand_has_its_paired_achievement_in_its_top_five(self) -> None:
+        pairs = dict(demo_pairs())
+        published = Demand.objects.filter(status=Status.PUBLISHED, ref__in=pairs).select_related(
+            "organisation__region", "field"
+        )
+        self.assertEqual(published.count(), 118)
+        missed = []
+        for demand in published:
+            top = achievements_for_demand(AnonymousUser(), demand, top=5) or []
+            if pairs[demand.ref] not in [m.record.ref for m in top]:
+                missed.append(demand.ref)
+        self.assertEqual(missed, [])
+
+    def test_the_match_command_prints_json_with_reasons(self) -> None:
+        demand = Demand.objects.filter(status=Status.PUBLISHED).first()
+        out = StringIO()
+        call_command("match", "demand", str(demand.pk), "--top", "3", "--json", stdout=out)
+        body = json.loads(out.getvalue())
+        self.assertEqual(body["source"], demand.ref)
+        self.assertEqual(len(body["matches"]), 3)
+        self.assertEqual(
+            {f["name"] for f in body["matches"][0]["factors"]}, {"field", "trl", "price", "ways", "region"}
+        )
+
+
+class FreshnessTest(PersonasTestCase):
+    def matched_demands(self, achievement: object) -> list[int]:
+        return [m.record.pk for m in demands_for_achievement(AnonymousUser(), achievement) or []]
+
+    def test_a_demand_published_through_the_ui_appears_among_the_achievements_matches(self) -> None:
+        achievement = make_achievement(
+            self.qdu, title="对虾养殖尾水微生物处理技术", keywords="对虾，尾水，氨氮"
+        )
+        make_achievement(
+            self.qdu,
+            title="锂电池正极材料包覆工艺",
+            field=TechField.objects.get(code="nem.material"),
+            summary="提高锂电池正极材料循环寿命的包覆方法。",
+            keywords="锂电池，正极",
+        )
+        indexes.rebuild("achievements")
+        demand = make_demand(
+            self.haichuan,
+            status=Status.SUBMITTED,
+            published_at=None,
+            title="寻求对虾养殖尾水氨氮处理方案",
+            problem="对虾养殖场尾水氨氮超标，需要微生物处理。",
+        )
+        self.assertNotIn(demand.pk, self.matched_demands(achievement))  # not published yet
+        self.login(self.bureau_admin)
+        with self.captureOnCommitCallbacks(execute=True):  # the rebuild runs when the publication commits
+            self.client.post(reverse("demands:move", args=[demand.pk, "publish"]))
+        matches = demands_for_achievement(AnonymousUser(), achievement)
+        self.assertEqual([m.record.pk for m in matches][:1], [demand.pk])
+        with self.captureOnCommitCallbacks(execute=True):
+            demand_move(demand=demand, action="withdraw", by=self.enterprise_user)
+        self.assertNotIn(demand.pk, self.matched_demands(achievement))
+
+    def test_the_demand_page_shows_recommended_achievements_with_reasons(self) -> None:
+        shrimp = make_achievement(self.qdu, title="对虾养殖尾水微生物处理技术", trl=4)
+        battery = make_achievement(
+            self.qdu,
+            title="锂电池正极材料包覆工艺",
+            field=TechField.objects.get(code="nem.material"),
+            summary="提高锂电池正极材料循环寿命的包覆方法。",
+        )
+        demand = make_demand(self.haichuan, title="寻求对虾养殖尾水处理技术", min_trl=6)
+        indexes.rebuild("achievements")
+        response = self.client.get(reverse("matching:demand_matches", args=[demand.pk]))
+        page = response.content.decode()
+        self.assertLess(page.index(shrimp.get_absolute_url()), page.index(battery.get_absolute_url()))
+        self.assertIn("TRL 4，低于要求的 6", page)
+        self.assertIn("<mark>对虾</mark>", page)
+
+    def test_matches_never_show_records_the_user_may_not_see(self) -> None:
+        hidden = make_achievement(self.qdu, title="对虾养殖尾水处理", visibility="registered")
+        demand = make_demand(self.haichuan, title="寻求对虾养殖尾水处理技术")
+        indexes.rebuild("achievements")
+        self.assertNotIn(hidden.pk, [m.record.pk for m in achievements_for_demand(AnonymousUser(), demand)])
+        self.assertIn(hidden.pk, [m.record.pk for m in achievements_for_demand(self.outsider, demand)])
