@@ -15,7 +15,8 @@ from fanxing.demands.models import Demand
 from fanxing.demands.selectors import demand_list
 from fanxing.matching import indexes
 from fanxing.matching.bridge import attributes, doc_id, labels, query_text, record_pk
-from techmatch.fit import Factor, compatibility, structured_score
+from fanxing.matching.models import FactorWeights, MatchFeedback
+from techmatch.fit import DEFAULT_WEIGHTS, Factor, compatibility, structured_score
 
 TEXT_WEIGHT, FIT_WEIGHT = 0.7, 0.3
 CANDIDATES = 50
@@ -42,13 +43,32 @@ class Match:
 
 
 def achievements_for_demand(user: AnyUser, demand: Demand, top: int = 10) -> list[Match] | None:
-    """The achievements that answer a demand, best first; None when there is no index yet."""
-    return _matches(user, demand, "achievements", achievement_list(user), top, demand_side=demand)
+    """The achievements that answer a demand, best first; None when there is no index yet.
+    Achievements this user judged 不相关 for this demand are left out."""
+    visible = achievement_list(user).exclude(
+        pk__in=rejected(user).filter(demand=demand).values("achievement")
+    )
+    return _matches(user, demand, "achievements", visible, top, demand_side=demand)
 
 
 def demands_for_achievement(user: AnyUser, achievement: Achievement, top: int = 10) -> list[Match] | None:
     """The demands an achievement answers, best first; None when there is no index yet."""
-    return _matches(user, achievement, "demands", demand_list(user), top, demand_side=None)
+    visible = demand_list(user).exclude(
+        pk__in=rejected(user).filter(achievement=achievement).values("demand")
+    )
+    return _matches(user, achievement, "demands", visible, top, demand_side=None)
+
+
+def rejected(user: AnyUser) -> Any:
+    if not user.is_authenticated:
+        return MatchFeedback.objects.none()
+    return MatchFeedback.objects.filter(user=user, verdict=MatchFeedback.Verdict.IRRELEVANT)
+
+
+def factor_weights() -> dict[str, float]:
+    """The weights feedback has taught (services.learned_weights), or the defaults."""
+    row = FactorWeights.objects.first()
+    return dict(row.weights) if row and row.weights else dict(DEFAULT_WEIGHTS)
 
 
 def _matches(
@@ -68,6 +88,7 @@ def _matches(
     query_terms = [t for t, _w in searcher.query(text).terms]
     names = labels()
     source_attrs = attributes(source)
+    weights = factor_weights()
     matches = []
     for hit in hits:
         record = by_pk.get(record_pk(hit.id))
@@ -77,7 +98,7 @@ def _matches(
             (source_attrs, attributes(record)) if demand_side else (attributes(record), source_attrs)
         )
         factors = compatibility(wanted, offered, names)
-        fit = structured_score(factors)
+        fit = structured_score(factors, weights)
         relevance = (hit.score - low) / spread
         found = _terms_in(record, query_terms, searcher)
         matches.append(

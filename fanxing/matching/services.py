@@ -7,6 +7,7 @@ runs inline after the commit (tests, CLI). Every process loads the new version o
 
 import logging
 import threading
+from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
@@ -53,3 +54,42 @@ def _loop(library: str) -> None:
                 return
     finally:
         connection.close()
+
+
+LEARNING_RATE = 0.05
+MIN_WEIGHT = 0.02
+
+
+def learned_weights(weights: dict[str, float], factors: dict[str, float], relevant: bool) -> dict[str, float]:
+    """One step of a perceptron-like rule. predicted = the weighted fit of the pair; each factor's weight
+    moves by rate × (verdict − predicted) × (its score − predicted): on a pair judged 相关 the factors that
+    fitted better than the whole gain weight, on a pair judged 不相关 they lose it to the factors that did
+    not fit. The weights stay above a floor and sum to 1."""
+    predicted = sum(weights[k] * factors.get(k, 0.5) for k in weights)
+    target = 1.0 if relevant else 0.0
+    moved = {
+        k: max(MIN_WEIGHT, w + LEARNING_RATE * (target - predicted) * (factors.get(k, 0.5) - predicted))
+        for k, w in weights.items()
+    }
+    total = sum(moved.values())
+    return {k: round(w / total, 6) for k, w in moved.items()}
+
+
+@transaction.atomic
+def match_feedback_record(*, by: Any, demand: Any, achievement: Any, relevant: bool) -> Any:
+    """Store a person's verdict on a pair and let it shift the factor weights. A pair judged 不相关 no
+    longer appears in that person's matches."""
+    from fanxing.matching.bridge import attributes, labels
+    from fanxing.matching.models import FactorWeights, MatchFeedback
+    from techmatch.fit import DEFAULT_WEIGHTS, compatibility
+
+    factors = {f.name: f.score for f in compatibility(attributes(demand), attributes(achievement), labels())}
+    verdict = MatchFeedback.Verdict.RELEVANT if relevant else MatchFeedback.Verdict.IRRELEVANT
+    feedback, _ = MatchFeedback.objects.update_or_create(
+        user=by, demand=demand, achievement=achievement, defaults={"verdict": verdict, "factors": factors}
+    )
+    row = FactorWeights.objects.select_for_update().first() or FactorWeights(weights=dict(DEFAULT_WEIGHTS))
+    row.weights = learned_weights(row.weights or dict(DEFAULT_WEIGHTS), factors, relevant)
+    row.updates += 1
+    row.save()
+    return feedback

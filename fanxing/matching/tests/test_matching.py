@@ -106,3 +106,49 @@ class FreshnessTest(PersonasTestCase):
         indexes.rebuild("achievements")
         self.assertNotIn(hidden.pk, [m.record.pk for m in achievements_for_demand(AnonymousUser(), demand)])
         self.assertIn(hidden.pk, [m.record.pk for m in achievements_for_demand(self.outsider, demand)])
+
+
+class FeedbackTest(PersonasTestCase):
+    def setUp(self) -> None:
+        self.shrimp = make_achievement(self.qdu, title="对虾养殖尾水微生物处理技术")
+        self.other = make_achievement(self.qdu, title="养殖尾水过滤装置", ways=["transfer"], trl=3)
+        self.demand = make_demand(self.haichuan, title="寻求对虾养殖尾水处理技术")
+        indexes.rebuild("achievements")
+
+    def matched(self, user: object) -> list[int]:
+        return [m.record.pk for m in achievements_for_demand(user, self.demand) or []]
+
+    def test_a_pair_judged_irrelevant_stops_appearing_for_that_user_only(self) -> None:
+        self.login(self.enterprise_user)
+        response = self.client.post(
+            reverse("matching:feedback"),
+            {"demand": self.demand.pk, "achievement": self.shrimp.pk, "verdict": "irrelevant"},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn(self.shrimp.pk, self.matched(self.enterprise_user))
+        self.assertIn(self.shrimp.pk, self.matched(self.outsider))
+        self.assertIn(self.shrimp.pk, self.matched(AnonymousUser()))
+
+    def test_feedback_shifts_the_factor_weights(self) -> None:
+        from fanxing.matching.selectors import factor_weights
+        from fanxing.matching.services import match_feedback_record
+
+        before = factor_weights()
+        # The shrimp pair fits on every factor; the other has a TRL and ways that do not fit.
+        match_feedback_record(
+            by=self.enterprise_user, demand=self.demand, achievement=self.other, relevant=False
+        )
+        after = factor_weights()
+        self.assertAlmostEqual(sum(after.values()), 1.0, places=4)
+        self.assertGreater(
+            after["trl"], before["trl"]
+        )  # TRL did not fit the rejected pair: it counts more now
+        self.assertGreater(after["ways"], before["ways"])
+        self.assertLess(after["field"], before["field"])  # the field fitted, yet the pair was rejected
+
+    def test_visitors_cannot_give_feedback(self) -> None:
+        response = self.client.post(
+            reverse("matching:feedback"),
+            {"demand": self.demand.pk, "achievement": self.shrimp.pk, "verdict": "relevant"},
+        )
+        self.assertEqual(response.status_code, 302)
