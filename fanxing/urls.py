@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from fanxing.api import api
+from fanxing.matching import views as matching_views
 
 admin.site.site_header = "繁星汇 · 后台管理"
 admin.site.site_title = "繁星汇后台"
@@ -13,6 +14,7 @@ urlpatterns = [
     path("achievements/", include("fanxing.achievements.urls")),
     path("demands/", include("fanxing.demands.urls")),
     path("matching/", include("fanxing.matching.urls")),
+    path("search/", matching_views.search_page, name="search"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -111,3 +111,32 @@ def _matches(
 def _terms_in(record: Any, query_terms: list[str], searcher: Any) -> tuple[str, ...]:
     own = set(searcher.index.tokenizer.tokens(query_text(record)))
     return tuple(dict.fromkeys(t for t in query_terms if t in own and len(t) > 1))[:12]
+
+
+@dataclass(frozen=True)
+class Found:
+    """A search result: the record, its rank score and the query terms it contains."""
+
+    record: Any
+    score: float
+    terms: tuple[str, ...]
+
+
+def search(user: AnyUser, text: str, top: int = 20) -> dict[str, list[Found]]:
+    """One search box over both libraries: each library's index ranks, the user's visibility filters."""
+    results: dict[str, list[Found]] = {}
+    for library, visible in (("achievements", achievement_list(user)), ("demands", demand_list(user))):
+        searcher = indexes.searcher(library)
+        if searcher is None or not text.strip():
+            results[library] = []
+            continue
+        hits = searcher.search(text, top=top * 2)
+        by_pk = {r.pk: r for r in visible.filter(pk__in=[record_pk(h.id) for h in hits])}
+        terms = [t for t, _w in searcher.query(text).terms]
+        found = [
+            Found(by_pk[record_pk(h.id)], h.score, _terms_in(by_pk[record_pk(h.id)], terms, searcher))
+            for h in hits
+            if record_pk(h.id) in by_pk
+        ]
+        results[library] = found[:top]
+    return results

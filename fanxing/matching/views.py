@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from fanxing.achievements.selectors import achievement_get
 from fanxing.demands.selectors import demand_get
-from fanxing.matching.selectors import achievements_for_demand, demands_for_achievement
+from fanxing.matching.selectors import achievements_for_demand, demands_for_achievement, search
 from fanxing.matching.services import match_feedback_record
 
 
@@ -25,6 +25,13 @@ def achievement_matches(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "matching/_matches.html", {"matches": matches, "kind": "demands", "source": achievement}
     )
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    """One search box over the achievement and demand libraries, ranked by the matching engine."""
+    text = request.GET.get("q", "").strip()[:200]
+    results = search(request.user, text) if text else {"achievements": [], "demands": []}
+    return render(request, "matching/search.html", {"q": text, "results": results, "section": "search"})
 
 
 @login_required

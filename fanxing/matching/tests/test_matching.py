@@ -152,3 +152,21 @@ class FeedbackTest(PersonasTestCase):
             {"demand": self.demand.pk, "achievement": self.shrimp.pk, "verdict": "relevant"},
         )
         self.assertEqual(response.status_code, 302)
+
+
+class SearchTest(PersonasTestCase):
+    def test_one_search_box_finds_both_libraries_within_the_users_visibility(self) -> None:
+        shrimp = make_achievement(self.qdu, title="对虾养殖尾水微生物处理技术")
+        hidden = make_achievement(self.qdu, title="对虾育苗水质调控", visibility="registered")
+        make_achievement(self.qdu, title="锂电池正极材料包覆工艺", summary="提高循环寿命的包覆方法。")
+        need = make_demand(self.haichuan, title="寻求对虾养殖尾水处理技术")
+        indexes.rebuild("achievements")
+        indexes.rebuild("demands")
+        response = self.client.get(reverse("search"), {"q": "对虾 尾水"})
+        found = {lib: [f.record.pk for f in items] for lib, items in response.context["results"].items()}
+        self.assertEqual(found["achievements"][0], shrimp.pk)
+        self.assertNotIn(hidden.pk, found["achievements"])
+        self.assertEqual(found["demands"], [need.pk])
+        self.login(self.outsider)
+        response = self.client.get(reverse("search"), {"q": "对虾 尾水"})
+        self.assertIn(hidden.pk, [f.record.pk for f in response.context["results"]["achievements"]])
