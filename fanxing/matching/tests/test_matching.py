@@ -170,3 +170,35 @@ class SearchTest(PersonasTestCase):
         self.login(self.outsider)
         response = self.client.get(reverse("search"), {"q": "对虾 尾水"})
         self.assertIn(hidden.pk, [f.record.pk for f in response.context["results"]["achievements"]])
+
+
+class MatchingApiTest(PersonasTestCase):
+    def test_matches_search_and_feedback_over_the_api(self) -> None:
+        shrimp = make_achievement(self.qdu, title="对虾养殖尾水微生物处理技术", trl=4)
+        demand = make_demand(self.haichuan, title="寻求对虾养殖尾水处理技术", min_trl=6)
+        indexes.rebuild("achievements")
+        indexes.rebuild("demands")
+        body = self.client.get(f"/api/v1/demands/{demand.pk}/matches", {"top": 5}).json()
+        self.assertTrue(body["indexed"])
+        self.assertEqual(body["items"][0]["id"], shrimp.pk)
+        trl = next(f for f in body["items"][0]["factors"] if f["name"] == "trl")
+        self.assertEqual((trl["fits"], trl["reason"]), (False, "TRL 4，低于要求的 6"))
+        reverse_body = self.client.get(f"/api/v1/achievements/{shrimp.pk}/matches").json()
+        self.assertEqual([i["id"] for i in reverse_body["items"]], [demand.pk])
+        found = self.client.get("/api/v1/search", {"q": "对虾尾水"}).json()
+        self.assertEqual((found["achievements"][0]["id"], found["demands"][0]["id"]), (shrimp.pk, demand.pk))
+        pair = {"demand": demand.pk, "achievement": shrimp.pk, "verdict": "irrelevant"}
+        self.assertEqual(
+            self.client.post("/api/v1/matches/feedback", pair, content_type="application/json").status_code,
+            401,
+        )
+        from fanxing.accounts.services import api_token_create
+
+        _, key = api_token_create(user=self.enterprise_user, name="t")
+        headers = {"Authorization": f"Bearer {key}"}
+        response = self.client.post(
+            "/api/v1/matches/feedback", pair, content_type="application/json", headers=headers
+        )
+        self.assertEqual(response.status_code, 204)
+        mine = self.client.get(f"/api/v1/demands/{demand.pk}/matches", headers=headers).json()
+        self.assertNotIn(shrimp.pk, [i["id"] for i in mine["items"]])
