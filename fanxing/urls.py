@@ -15,6 +15,7 @@ urlpatterns = [
     path("demands/", include("fanxing.demands.urls")),
     path("matching/", include("fanxing.matching.urls")),
     path("search/", matching_views.search_page, name="search"),
+    path("deals/", include("fanxing.deals.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

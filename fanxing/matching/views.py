@@ -1,11 +1,15 @@
 """Match panels: 推荐成果 on a demand's page, 匹配需求 on an achievement's (loaded by HTMX)."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from fanxing.accounts.models import Role, User
 from fanxing.achievements.selectors import achievement_get
+from fanxing.deals.services import can_hand_over
 from fanxing.demands.selectors import demand_get
 from fanxing.matching.selectors import achievements_for_demand, demands_for_achievement, search
 from fanxing.matching.services import match_feedback_record
@@ -14,17 +18,28 @@ from fanxing.matching.services import match_feedback_record
 def demand_matches(request: HttpRequest, pk: int) -> HttpResponse:
     demand = demand_get(request.user, pk)
     matches = achievements_for_demand(request.user, demand)
-    return render(
-        request, "matching/_matches.html", {"matches": matches, "kind": "achievements", "source": demand}
-    )
+    return panel(request, matches, "achievements", demand, can_hand_over(request.user, demand, None))
 
 
 def achievement_matches(request: HttpRequest, pk: int) -> HttpResponse:
     achievement = achievement_get(request.user, pk)
     matches = demands_for_achievement(request.user, achievement)
-    return render(
-        request, "matching/_matches.html", {"matches": matches, "kind": "demands", "source": achievement}
+    return panel(request, matches, "demands", achievement, can_hand_over(request.user, None, achievement))
+
+
+def panel(request: HttpRequest, matches: Any, kind: str, source: Any, handover: bool) -> HttpResponse:
+    """The match list; with the hand-over form when this user may hand matches to a manager."""
+    managers = (
+        User.objects.filter(role=Role.MANAGER, is_active=True).order_by("display_name") if handover else []
     )
+    context = {
+        "matches": matches,
+        "kind": kind,
+        "source": source,
+        "managers": managers,
+        "next": source.get_absolute_url(),
+    }
+    return render(request, "matching/_matches.html", context)
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
