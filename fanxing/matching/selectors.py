@@ -140,3 +140,24 @@ def search(user: AnyUser, text: str, top: int = 20) -> dict[str, list[Found]]:
         ]
         results[library] = found[:top]
     return results
+
+
+@dataclass(frozen=True)
+class Prospect:
+    """An enterprise likely to need an achievement: its matching demands and the best match's score."""
+
+    organisation: Any
+    score: float
+    demands: tuple[Any, ...]
+
+
+def enterprises_for_achievement(matches: list[Match] | None, top: int = 5) -> list[Prospect]:
+    """The enterprises behind an achievement's matching demands, best first."""
+    grouped: dict[int, list[Match]] = {}
+    for m in matches or []:
+        grouped.setdefault(m.record.organisation_id, []).append(m)
+    prospects = [
+        Prospect(ms[0].record.organisation, max(m.score for m in ms), tuple(m.record for m in ms))
+        for ms in grouped.values()
+    ]
+    return sorted(prospects, key=lambda p: -p.score)[:top]

@@ -11,7 +11,12 @@ from fanxing.accounts.models import Role, User
 from fanxing.achievements.selectors import achievement_get
 from fanxing.deals.services import can_hand_over
 from fanxing.demands.selectors import demand_get
-from fanxing.matching.selectors import achievements_for_demand, demands_for_achievement, search
+from fanxing.matching.selectors import (
+    achievements_for_demand,
+    demands_for_achievement,
+    enterprises_for_achievement,
+    search,
+)
 from fanxing.matching.services import match_feedback_record
 
 
@@ -32,7 +37,9 @@ def panel(request: HttpRequest, matches: Any, kind: str, source: Any, handover: 
     managers = (
         User.objects.filter(role=Role.MANAGER, is_active=True).order_by("display_name") if handover else []
     )
+    prospects = enterprises_for_achievement(matches) if kind == "demands" else []
     context = {
+        "prospects": prospects,
         "matches": matches,
         "kind": kind,
         "source": source,

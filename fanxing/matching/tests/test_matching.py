@@ -202,3 +202,17 @@ class MatchingApiTest(PersonasTestCase):
         self.assertEqual(response.status_code, 204)
         mine = self.client.get(f"/api/v1/demands/{demand.pk}/matches", headers=headers).json()
         self.assertNotIn(shrimp.pk, [i["id"] for i in mine["items"]])
+
+
+class ProspectsTest(PersonasTestCase):
+    def test_an_achievement_page_names_the_enterprises_likely_to_need_it(self) -> None:
+        achievement = make_achievement(self.qdu, title="对虾养殖尾水微生物处理技术")
+        make_demand(self.haichuan, title="寻求对虾养殖尾水处理技术")
+        make_demand(self.haichuan, title="对虾池塘尾水氨氮超标")
+        make_demand(self.other_enterprise, title="电子元件焊接工艺改进", problem="焊点虚焊率高。")
+        indexes.rebuild("demands")
+        response = self.client.get(reverse("matching:achievement_matches", args=[achievement.pk]))
+        prospects = response.context["prospects"]
+        self.assertEqual(prospects[0].organisation, self.haichuan)
+        self.assertEqual(len(prospects[0].demands), 2)
+        self.assertContains(response, "可能需要这项成果的企业")
