@@ -19,6 +19,11 @@ from fanxing.matching.models import FactorWeights, MatchFeedback
 from techmatch.fit import DEFAULT_WEIGHTS, Factor, compatibility, structured_score
 
 TEXT_WEIGHT, FIT_WEIGHT = 0.7, 0.3
+# Words too general to explain a match; the engine still ranks with them, the reasons leave them out.
+GENERIC_TERMS = frozenset(
+    "研究 方法 技术 分析 应用 影响 问题 系统 提高 进行 采用 结果 表明 实验 试验 条件 工艺 测定 设计 基于 一种 "
+    "我们 公司 希望 需要 寻求 目前 能够 可以 通过 实现 处理 效果 作用 特性 性能 情况 发展 建立 利用".split()
+)
 CANDIDATES = 50
 
 
@@ -110,7 +115,9 @@ def _matches(
 
 def _terms_in(record: Any, query_terms: list[str], searcher: Any) -> tuple[str, ...]:
     own = set(searcher.index.tokenizer.tokens(query_text(record)))
-    return tuple(dict.fromkeys(t for t in query_terms if t in own and len(t) > 1))[:12]
+    return tuple(dict.fromkeys(t for t in query_terms if t in own and len(t) > 1 and t not in GENERIC_TERMS))[
+        :12
+    ]
 
 
 @dataclass(frozen=True)
