@@ -5,7 +5,7 @@ structured fit (techmatch.fit) and the two are combined: 0.7 × text relevance (
 scaled to the best candidate) + 0.3 × structured fit.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from fanxing.accounts.permissions import AnyUser
@@ -90,7 +90,7 @@ def _matches(
     by_pk = {r.pk: r for r in records}
     best, low = hits[0].score, hits[-1].score
     spread = (best - low) or 1.0
-    query_terms = [t for t, _w in searcher.query(text).terms]
+    query_terms = list(dict.fromkeys(searcher.index.tokenizer.tokens(text)))  # no second ranking
     names = labels()
     source_attrs = attributes(source)
     weights = factor_weights()
@@ -105,12 +105,10 @@ def _matches(
         factors = compatibility(wanted, offered, names)
         fit = structured_score(factors, weights)
         relevance = (hit.score - low) / spread
-        found = _terms_in(record, query_terms, searcher)
-        matches.append(
-            Match(record, TEXT_WEIGHT * relevance + FIT_WEIGHT * fit, relevance, fit, factors, found)
-        )
+        matches.append(Match(record, TEXT_WEIGHT * relevance + FIT_WEIGHT * fit, relevance, fit, factors, ()))
     matches.sort(key=lambda m: -m.score)
-    return matches[:top]
+    # the matched terms only for what is shown: tokenizing every candidate costs more than ranking them
+    return [replace(m, terms=_terms_in(m.record, query_terms, searcher)) for m in matches[:top]]
 
 
 def _terms_in(record: Any, query_terms: list[str], searcher: Any) -> tuple[str, ...]:
@@ -139,7 +137,7 @@ def search(user: AnyUser, text: str, top: int = 20) -> dict[str, list[Found]]:
             continue
         hits = searcher.search(text, top=top * 2)
         by_pk = {r.pk: r for r in visible.filter(pk__in=[record_pk(h.id) for h in hits])}
-        terms = [t for t, _w in searcher.query(text).terms]
+        terms = list(dict.fromkeys(searcher.index.tokenizer.tokens(text)))
         found = [
             Found(by_pk[record_pk(h.id)], h.score, _terms_in(by_pk[record_pk(h.id)], terms, searcher))
             for h in hits
