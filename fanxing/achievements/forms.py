@@ -84,7 +84,7 @@ class AchievementForm(SectionedForm, PriceFieldsMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 8}),
             "confidential_details": forms.Textarea(attrs={"rows": 3}),
             "ways": forms.CheckboxSelectMultiple,
-            "trl": forms.Select(choices=[(i, f"TRL {i}") for i in range(1, 10)]),
+            "trl": forms.Select,
         }
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -148,11 +148,6 @@ class AchievementForm(SectionedForm, PriceFieldsMixin, forms.ModelForm):
                     }
                 )
         return team
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        self.clean_price(cleaned)
-        return cleaned
 
     def service_args(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

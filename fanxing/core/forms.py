@@ -94,6 +94,11 @@ class PriceFieldsMixin(forms.Form):
                 "negotiable" if negotiable else ("range" if low is not None else "none")
             )
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.clean_price(cleaned)
+        return cleaned
+
     def clean_price(self, cleaned: dict[str, Any]) -> None:
         p = self.price_prefix
         mode = cleaned.get("price_mode")

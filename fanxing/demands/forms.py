@@ -72,7 +72,7 @@ class DemandForm(SectionedForm, PriceFieldsMixin, forms.ModelForm):
             "confidential_details": forms.Textarea(attrs={"rows": 3}),
             "ways": forms.CheckboxSelectMultiple,
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "min_trl": forms.Select(choices=[(i, f"TRL {i}") for i in range(1, 10)]),
+            "min_trl": forms.Select,
         }
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -83,11 +83,6 @@ class DemandForm(SectionedForm, PriceFieldsMixin, forms.ModelForm):
         self.fields["min_trl"].widget.choices = trl_choices()
         self.fields["ways"].queryset = ConversionWay.objects.exclude(code="self")  # an enterprise's own doing
         self.init_price(self.instance)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        self.clean_price(cleaned)
-        return cleaned
 
     def service_args(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
