@@ -81,6 +81,8 @@ def pydantic_message(error: dict[str, Any]) -> str:
         )
     if kind in ("greater_than_equal", "greater_than"):
         return f"不能小于 {ctx.get('ge')}" if kind == "greater_than_equal" else f"应大于 {ctx.get('gt')}"
+    if kind == "literal_error":
+        return f"可选值为 {ctx.get('expected')}"
     if kind == "string_too_long":
         return f"不能超过 {ctx.get('max_length')} 个字符"
     if kind == "too_long":

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "fanxing.achievements",
     "fanxing.demands",
     "fanxing.matching",
+    "fanxing.managers",
     "fanxing.deals",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("matching/", include("fanxing.matching.urls")),
     path("search/", matching_views.search_page, name="search"),
     path("deals/", include("fanxing.deals.urls")),
+    path("people/", include("fanxing.managers.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

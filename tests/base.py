@@ -21,6 +21,7 @@ from fanxing.achievements.models import Achievement
 from fanxing.core.models import ConversionWay, Organisation, Region, TechField
 from fanxing.core.workflow import Status, Visibility
 from fanxing.demands.models import Demand
+from fanxing.managers.models import ExpertProfile, ManagerProfile
 
 PASSWORD = "Fanxing-test-2026"
 _seq = itertools.count(1)
@@ -86,6 +87,22 @@ def make_demand(organisation: Organisation, **fields: Any) -> Demand:
     record = Demand.objects.create(organisation=organisation, **values)
     record.ways.set(ConversionWay.objects.filter(code__in=ways))
     return record
+
+
+def make_profile(
+    user: User, fields: list[str], specialties: str, **values: Any
+) -> ManagerProfile | ExpertProfile:
+    """A manager's or an expert's profile (by the user's role) in the fields with these codes."""
+    if user.role == Role.MANAGER:
+        profile: ManagerProfile | ExpertProfile = ManagerProfile.objects.create(
+            user=user, specialties=specialties, **values
+        )
+    else:
+        profile = ExpertProfile.objects.create(
+            user=user, specialties=specialties, **{"title": "教授", "affiliation": "中国海洋大学"} | values
+        )
+    profile.specialty_fields.set(TechField.objects.filter(code__in=fields))
+    return profile
 
 
 class PersonasTestCase(TestCase):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from fanxing.accounts import permissions
 from fanxing.accounts.models import AccessRequest
 from fanxing.core.workflow import Status, Visibility
-from tests.base import PersonasTestCase, make_achievement, make_demand
+from tests.base import PersonasTestCase, make_achievement, make_demand, make_profile
 
 SECRET_PHONE = "0532-85950001"
 ALL = [
@@ -25,6 +25,7 @@ ALL = [
     "expert",
 ]
 QDU_EDITORS = {"bureau_admin", "tto_admin", "tto_staff"}
+HAICHUAN = {"bureau_admin", "enterprise_user"}  # 青岛海川科技 and the bureau
 
 
 class AchievementMatrixTest(PersonasTestCase):
@@ -200,6 +201,85 @@ class DemandMatrixTest(PersonasTestCase):
         self.assertNotIn("0532-88880001", self.client.get(record.get_absolute_url()).content.decode())
 
 
+class PeopleMatrixTest(PersonasTestCase):
+    """The people directories, profiles, 我的专长, and the recommendation panels of a record."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.manager_profile = make_profile(cls.manager, ["marine.fishery"], "养殖尾水处理")
+        cls.expert_profile = make_profile(cls.expert, ["marine.fishery"], "海水养殖")
+
+    def get_status(self, name: str, url: str) -> int:
+        self.client.logout()
+        if name != "anonymous":
+            self.login(getattr(self, name))
+        return self.client.get(url).status_code
+
+    def assert_matrix(self, url: str, expected: dict[str, int]) -> None:
+        for name in ALL:
+            with self.subTest(url=url, user=name):
+                self.assertEqual(self.get_status(name, url), expected[name])
+
+    def test_the_manager_directory_is_for_the_bureau_and_organisations(self) -> None:
+        expected = dict.fromkeys(ALL, 200) | {"anonymous": 302, "manager": 403, "expert": 403}
+        self.assert_matrix(reverse("managers:managers"), expected)
+        self.assert_matrix(reverse("managers:managers") + "?export=xlsx", expected)
+
+    def test_the_expert_pool_is_hidden_from_enterprises_and_visitors(self) -> None:
+        expected = (
+            dict.fromkeys(ALL, 403) | {"anonymous": 302} | dict.fromkeys(QDU_EDITORS | {"other_staff"}, 200)
+        )
+        self.assert_matrix(reverse("managers:experts"), expected)
+        self.assert_matrix(reverse("managers:experts") + "?export=xlsx", expected)
+
+    def test_a_profile_page_is_seen_by_its_person_and_the_directorys_readers(self) -> None:
+        manager_readers = set(ALL) - {"anonymous", "expert"}
+        expected = {name: 200 if name in manager_readers else 404 for name in ALL}
+        self.assert_matrix(self.manager_profile.get_absolute_url(), expected)
+        expert_readers = QDU_EDITORS | {"other_staff", "expert"}
+        expected = {name: 200 if name in expert_readers else 404 for name in ALL}
+        self.assert_matrix(self.expert_profile.get_absolute_url(), expected)
+
+    def test_my_profile_is_for_managers_and_experts(self) -> None:
+        expected = dict.fromkeys(ALL, 403) | {"anonymous": 302, "manager": 200, "expert": 200}
+        self.assert_matrix(reverse("managers:me"), expected)
+
+    def test_only_the_person_and_the_bureau_edit_a_profile(self) -> None:
+        url = reverse("managers:manager_edit", args=[self.manager_profile.pk])
+        expected = dict.fromkeys(ALL, 403) | {
+            "anonymous": 302,
+            "expert": 404,
+            "bureau_admin": 200,
+            "manager": 200,
+        }
+        self.assert_matrix(url, expected)
+
+    def test_recommended_people_of_a_demand_are_for_its_enterprise_and_the_bureau(self) -> None:
+        demand = make_demand(self.haichuan)
+        for role in ("manager", "expert"):
+            url = reverse("matching:demand_people", args=[demand.pk, role])
+            self.assert_matrix(url, {name: 200 if name in HAICHUAN else 403 for name in ALL})
+
+    def test_recommendations_about_an_achievement_are_for_its_organisation_and_the_bureau(self) -> None:
+        record = make_achievement(self.qdu)
+        for url in (
+            reverse("matching:achievement_people", args=[record.pk, "manager"]),
+            reverse("matching:achievement_people", args=[record.pk, "expert"]),
+            reverse("matching:achievement_enterprises", args=[record.pk]),
+        ):
+            self.assert_matrix(url, {name: 200 if name in QDU_EDITORS else 403 for name in ALL})
+
+    def test_the_panels_show_on_a_record_page_only_to_those_who_may_open_them(self) -> None:
+        record = make_achievement(self.qdu)
+        for name in ALL:
+            with self.subTest(name):
+                self.get_status(name, "/")
+                page = self.client.get(record.get_absolute_url()).content.decode()
+                for panel in ("推荐技术经理人", "推荐评审专家", "潜在需求企业"):
+                    self.assertEqual(panel in page, name in QDU_EDITORS, panel)
+
+
 class ApiMatrixTest(PersonasTestCase):
     """The same matrix through /api/v1/ with bearer tokens: reads, writes and confidential fields."""
 
@@ -235,6 +315,27 @@ class ApiMatrixTest(PersonasTestCase):
                 self.assertEqual(response.status_code, expected)
                 record.refresh_from_db()
                 self.assertEqual(record.title == "改", name in QDU_EDITORS)
+            with self.subTest(user=name, action="recommended people of a demand"):
+                demand = make_demand(self.haichuan)
+                status = self.client.get(
+                    f"/api/v1/demands/{demand.pk}/people", {"role": "expert"}, headers=headers
+                ).status_code
+                self.assertEqual(status, 401 if name == "anonymous" else (200 if name in HAICHUAN else 403))
+            with self.subTest(user=name, action="people and enterprises for an achievement"):
+                for path in ("people", "enterprises"):
+                    status = self.client.get(
+                        f"/api/v1/achievements/{public.pk}/{path}", headers=headers
+                    ).status_code
+                    self.assertEqual(
+                        status, 401 if name == "anonymous" else (200 if name in QDU_EDITORS else 403)
+                    )
+            with self.subTest(user=name, action="recommendations of a record one may not see"):
+                status = self.client.get(
+                    f"/api/v1/achievements/{draft.pk}/enterprises", headers=headers
+                ).status_code
+                self.assertEqual(
+                    status, 401 if name == "anonymous" else (200 if name in QDU_EDITORS else 404)
+                )
             with self.subTest(user=name, action="publish"):
                 record = make_achievement(self.qdu, status=Status.SUBMITTED, published_at=None)
                 self.client.post(f"/api/v1/achievements/{record.pk}/publish", headers=headers)

@@ -9,6 +9,11 @@ apply the same rule as detail pages.
 - Signed-in users see published records that are public or for registered users; visitors only public ones.
 - Confidential fields go to the owner organisation, bureau admins and users whose access request the
   owner granted.
+- The people directories: 技术经理人 is seen by bureau admins, organisation admins and staff, and enterprise
+  users; 专家库 by bureau admins and organisation admins and staff only. A manager or expert sees and edits
+  their own profile; the bureau edits any and alone sets a manager's level.
+- Recommendations about a record (推荐技术经理人, 推荐评审专家, 潜在需求企业) go to the record's own
+  organisation and bureau admins.
 """
 
 from typing import Any
@@ -23,6 +28,12 @@ from fanxing.core.workflow import MOVES, Status, Visibility
 
 AnyUser = User | AnonymousUser
 EDITOR_ROLES = (Role.ORG_ADMIN, Role.ORG_STAFF, Role.ENTERPRISE)
+# Who sees each people directory besides bureau admins (members of an organisation with these roles).
+DIRECTORY_ROLES = {
+    "managers": (Role.ORG_ADMIN, Role.ORG_STAFF, Role.ENTERPRISE),
+    "experts": (Role.ORG_ADMIN, Role.ORG_STAFF),
+}
+PROFILE_ROLES = (Role.MANAGER, Role.EXPERT)
 
 
 def is_admin(user: AnyUser) -> bool:
@@ -146,3 +157,36 @@ def can_manage_members(user: AnyUser, organisation_id: int | None) -> bool:
     return is_admin(user) or bool(
         user.is_authenticated and user.role == Role.ORG_ADMIN and is_member(user, organisation_id)
     )
+
+
+def can_view_directory(user: AnyUser, directory: str) -> bool:
+    """May this user list the people of a directory ("managers" 技术经理人, "experts" 专家库)?"""
+    return is_admin(user) or bool(
+        user.is_authenticated and user.organisation_id and user.role in DIRECTORY_ROLES[directory]
+    )
+
+
+def can_view_profile(user: AnyUser, profile: Any) -> bool:
+    """A person's own profile, or any profile of a directory this user may list."""
+    own = user.is_authenticated and user.pk == profile.user_id
+    return bool(own or can_view_directory(user, profile.DIRECTORY))
+
+
+def has_own_profile(user: AnyUser) -> bool:
+    """Technology managers and experts keep a profile of their specialties (我的专长)."""
+    return bool(user.is_authenticated and user.is_active and user.role in PROFILE_ROLES)
+
+
+def can_edit_profile(user: AnyUser, person: Any) -> bool:
+    """A manager or expert edits their own profile; bureau admins edit anyone's."""
+    return is_admin(user) or bool(has_own_profile(user) and user.pk == person.pk)
+
+
+def can_set_manager_level(user: AnyUser) -> bool:
+    """The level (初级/中级/高级) is certified by the bureau, not claimed by the manager."""
+    return is_admin(user)
+
+
+def can_see_recommendations(user: AnyUser, record: Any) -> bool:
+    """推荐技术经理人, 推荐评审专家 and 潜在需求企业 of a record: its own organisation and bureau admins."""
+    return is_admin(user) or is_member(user, record.organisation_id)

@@ -26,6 +26,7 @@ def detail_context(request: HttpRequest, record: Any) -> dict[str, Any]:
         "moves": [MOVES[a] for a in permissions.moves_for(user, record)],
         "show_confidential": permissions.can_see_confidential(user, record),
         "can_request_access": permissions.can_request_access(user, record),
+        "can_see_recommendations": permissions.can_see_recommendations(user, record),
         "access_request": access_request_for(user, record),  # type: ignore[arg-type]
         "trl_level": TrlLevel.objects.filter(level=getattr(record, "trl", None) or record.min_trl).first(),
     }

@@ -18,6 +18,7 @@ from fanxing.accounts import permissions
 from fanxing.accounts.models import User
 from fanxing.core.models import AuditEntry, Organisation
 from fanxing.core.workflow import MOVES, Status
+from fanxing.matching.services import index_schedule_rebuild
 
 
 def jsonable(value: Any) -> Any:
@@ -151,6 +152,8 @@ def organisation_save(
     changes = diff(before, snapshot(organisation, ORGANISATION_FIELDS))
     if changes:
         audit(actor=by, action=action, target=organisation, changes=changes)
+    if Organisation.Kind.ENTERPRISE in (before.get("kind"), organisation.kind) and changes:
+        index_schedule_rebuild("organisations")  # enterprises are matched to achievements
     return organisation
 
 

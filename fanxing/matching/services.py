@@ -1,4 +1,4 @@
-"""Keeping the indexes fresh: a rebuild is scheduled when a write commits.
+"""Keeping the indexes fresh: a rebuild is scheduled when a write commits; feedback on matches.
 
 In the embedded default a rebuild runs in a background thread of the process that made the write
 (several writes during one rebuild cause one more rebuild, not one each); with FANXING_JOBS=sync it
@@ -7,12 +7,13 @@ runs inline after the commit (tests, CLI). Every process loads the new version o
 
 import logging
 import threading
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 
-from fanxing.matching.indexes import LIBRARIES, rebuild
+from fanxing.matching.indexes import READERS, rebuild
 
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -20,10 +21,11 @@ _running: set[str] = set()
 _dirty: set[str] = set()
 
 
-def index_schedule_rebuild(library: str) -> None:
-    """Rebuild this library's index once the current transaction commits."""
-    if library in LIBRARIES:
-        transaction.on_commit(lambda: _start(library))
+def index_schedule_rebuild(kind: str) -> None:
+    """Rebuild the indexes that read this kind of record ("achievements", "demands", "people",
+    "organisations"; see indexes.READERS) once the current transaction commits."""
+    for library in READERS.get(kind, ()):
+        transaction.on_commit(partial(_start, library))
 
 
 def _start(library: str) -> None:

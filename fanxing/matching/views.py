@@ -1,9 +1,10 @@
-"""Match panels: 推荐成果 on a demand's page, 匹配需求 on an achievement's (loaded by HTMX)."""
+"""Match panels, loaded by HTMX: 推荐成果 on a demand's page, 匹配需求 on an achievement's, and for the
+record's organisation and the bureau 推荐技术经理人, 推荐评审专家 and (achievements) 潜在需求企业."""
 
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
@@ -12,9 +13,12 @@ from fanxing.achievements.selectors import achievement_get
 from fanxing.deals.services import can_hand_over
 from fanxing.demands.selectors import demand_get
 from fanxing.matching.selectors import (
+    ROLES,
     achievements_for_demand,
+    default_manager,
     demands_for_achievement,
     enterprises_for_achievement,
+    people_for,
     search,
 )
 from fanxing.matching.services import match_feedback_record
@@ -33,20 +37,36 @@ def achievement_matches(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def panel(request: HttpRequest, matches: Any, kind: str, source: Any, handover: bool) -> HttpResponse:
-    """The match list; with the hand-over form when this user may hand matches to a manager."""
+    """The match list; with the hand-over form when this user may hand matches to a manager, the manager
+    whose specialties fit the page's record best chosen by default."""
     managers = (
         User.objects.filter(role=Role.MANAGER, is_active=True).order_by("display_name") if handover else []
     )
-    prospects = enterprises_for_achievement(matches) if kind == "demands" else []
     context = {
-        "prospects": prospects,
         "matches": matches,
         "kind": kind,
         "source": source,
         "managers": managers,
+        "default_manager": default_manager(source) if handover and matches else None,
         "next": source.get_absolute_url(),
     }
     return render(request, "matching/_matches.html", context)
+
+
+def people_panel(request: HttpRequest, kind: str, pk: int, role: str) -> HttpResponse:
+    """推荐技术经理人 (role "manager") or 推荐评审专家 ("expert") of a demand or an achievement."""
+    if role not in ROLES:
+        raise Http404("未知的推荐类型")
+    record = demand_get(request.user, pk) if kind == "demands" else achievement_get(request.user, pk)
+    found = people_for(request.user, record, role)
+    return render(request, "matching/_people.html", {"found": found, "role": role, "record": record})
+
+
+def enterprises_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """潜在需求企业 of an achievement."""
+    achievement = achievement_get(request.user, pk)
+    found = enterprises_for_achievement(request.user, achievement)
+    return render(request, "matching/_enterprises.html", {"found": found, "record": achievement})
 
 
 def search_page(request: HttpRequest) -> HttpResponse:

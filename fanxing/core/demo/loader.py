@@ -30,6 +30,7 @@ from fanxing.core.demo.catalogue import (
     enterprise_spec,
 )
 from fanxing.core.demo.data import DemoData
+from fanxing.core.demo.people import EXPERTS, MANAGERS, PersonSpec
 from fanxing.core.demo.plan import (
     AchievementPlan,
     DemandPlan,
@@ -40,9 +41,10 @@ from fanxing.core.demo.plan import (
 )
 from fanxing.core.models import AuditEntry, ConversionWay, Organisation, Region, TechField
 from fanxing.core.reference import load_defaults
-from fanxing.core.services import organisation_save
+from fanxing.core.services import audit, organisation_save
 from fanxing.core.workflow import Status
 from fanxing.demands.models import Demand
+from fanxing.managers.models import ExpertProfile, ManagerProfile
 
 STATUS_AFTER = {
     "create": Status.DRAFT,
@@ -177,6 +179,10 @@ def wanted_users(ctx: DemoContext) -> list[dict[str, Any]]:
                 "organisation": enterprise.name,
             }
         )
+    for role, people in ((Role.MANAGER, MANAGERS), (Role.EXPERT, EXPERTS)):
+        users += [
+            {"username": p.username, "role": role, "display_name": p.name, "organisation": ""} for p in people
+        ]
     unique: dict[str, dict[str, Any]] = {}
     for user in users:
         unique.setdefault(user["username"], user)
@@ -405,6 +411,45 @@ def write_history(
     return len(entries)
 
 
+def load_people(ctx: DemoContext) -> str:
+    """The technology managers and experts with their specialty fields and 专长 (profiles not yet made)."""
+    fields = TechField.objects.in_bulk(field_name="code")
+    created = 0
+    for model, people in ((ManagerProfile, MANAGERS), (ExpertProfile, EXPERTS)):
+        existing = set(
+            model.objects.filter(user__username__in=[p.username for p in people]).values_list(
+                "user__username", flat=True
+            )
+        )
+        for spec in people:
+            if spec.username not in existing:
+                new_profile(ctx, model, spec, [fields[code] for code in spec.fields])
+                created += 1
+    total = len(MANAGERS) + len(EXPERTS)
+    return f"技术经理人 {len(MANAGERS)} 位、评审专家 {len(EXPERTS)} 位：新建 {created} 份档案，已有 {total - created} 份"
+
+
+def new_profile(ctx: DemoContext, model: type[Any], spec: PersonSpec, fields: list[TechField]) -> None:
+    grade = {"level": spec.grade} if model is ManagerProfile else {"title": spec.grade}
+    profile = model(
+        user=ctx.users[spec.username],
+        affiliation=spec.affiliation,
+        specialties=spec.specialties,
+        bio=spec.bio,
+        **grade,
+    )
+    profile.full_clean()
+    profile.save()
+    profile.specialty_fields.set(fields)
+    audit(
+        actor=None,
+        action="create",
+        target=profile,
+        changes={"specialty_fields": [None, sorted(spec.fields)]},
+        reason="演示数据",
+    )
+
+
 def build_indexes(ctx: DemoContext) -> str:
     from fanxing.matching.indexes import LIBRARIES, rebuild
 
@@ -421,6 +466,7 @@ STEPS: list[Step] = [
     Step("achievements", "科技成果", load_achievements),
     Step("demands", "技术需求", load_demands),
     Step("deadlines", "需求截止日期", refresh_deadlines),
+    Step("people", "技术经理人与专家", load_people),
     Step("index", "匹配索引", build_indexes),
 ]
 

@@ -32,7 +32,6 @@ from fanxing.core.services import AUTO_FIELDS, diff, organisation_save, ref_cand
 from fanxing.core.tabular import Problem, Source, Table, read_table
 from fanxing.core.workflow import MOVES, Status
 from fanxing.demands.services import demand_save
-from fanxing.matching.indexes import LIBRARIES
 from fanxing.matching.services import index_schedule_rebuild
 
 Progress = Callable[[int, int], None]
@@ -159,8 +158,7 @@ class Importer:
                     if self.report.problems:
                         raise Rollback
                 self.report.committed = True
-                if self.spec.name in LIBRARIES:
-                    index_schedule_rebuild(self.spec.name)
+                index_schedule_rebuild(self.spec.name)
             except Rollback:
                 pass
         self.report.problems.sort(key=lambda p: (p.row, self.order.get(p.column, len(self.order))))

@@ -14,8 +14,9 @@ from fanxing.core.models import TechField
 from fanxing.core.workflow import Status
 from fanxing.demands.models import Demand
 from fanxing.demands.services import demand_move
+from fanxing.managers.models import ExpertProfile, ManagerProfile
 from fanxing.matching import indexes
-from fanxing.matching.selectors import achievements_for_demand, demands_for_achievement
+from fanxing.matching.selectors import achievements_for_demand, demands_for_achievement, people_for
 from tests.base import PersonasTestCase, make_achievement, make_demand
 
 
@@ -24,7 +25,7 @@ class DemoPairsTest(TestCase):
 
     @classmethod
     def setUpTestData(cls) -> None:
-        load_demo()  # its last step builds both indexes
+        load_demo()  # its last step builds every index
 
     def test_every_demo_demand_has_its_paired_achievement_in_its_top_five(self) -> None:
         pairs = dict(demo_pairs())
@@ -38,6 +39,27 @@ class DemoPairsTest(TestCase):
             if pairs[demand.ref] not in [m.record.ref for m in top]:
                 missed.append(demand.ref)
         self.assertEqual(missed, [])
+
+    def test_the_demo_has_managers_and_experts_spread_over_its_fields_and_every_library_indexed(self) -> None:
+        self.assertEqual((ManagerProfile.objects.count(), ExpertProfile.objects.count()), (20, 12))
+        self.assertEqual(ManagerProfile.objects.get(user__username="manager").user.display_name, "陈思远")
+        self.assertEqual(ExpertProfile.objects.get(user__username="expert").user.display_name, "吴振华")
+        areas = set(
+            ManagerProfile.specialty_fields.through.objects.values_list("techfield__parent__code", flat=True)
+        )
+        self.assertLessEqual({"marine", "mbio", "bio", "nem", "ai", "ict", "smart", "agri", "env"}, areas)
+        documents = {
+            library: getattr(indexes.status(library), "documents", 0) for library in indexes.LIBRARIES
+        }
+        self.assertEqual(documents, {"achievements": 411, "demands": 118, "people": 32, "enterprises": 43})
+
+    def test_most_demo_demands_find_a_manager_of_their_field_first(self) -> None:
+        published = Demand.objects.filter(status=Status.PUBLISHED).select_related(
+            "field__parent", "organisation"
+        )
+        first = [(people_for(None, d, "manager", top=1) or [])[:1] for d in published]
+        same_field = [best for best in first if best and best[0].fits]
+        self.assertGreaterEqual(len(same_field), 100)
 
     def test_the_match_command_prints_json_with_reasons(self) -> None:
         demand = Demand.objects.filter(status=Status.PUBLISHED).first()
@@ -202,17 +224,3 @@ class MatchingApiTest(PersonasTestCase):
         self.assertEqual(response.status_code, 204)
         mine = self.client.get(f"/api/v1/demands/{demand.pk}/matches", headers=headers).json()
         self.assertNotIn(shrimp.pk, [i["id"] for i in mine["items"]])
-
-
-class ProspectsTest(PersonasTestCase):
-    def test_an_achievement_page_names_the_enterprises_likely_to_need_it(self) -> None:
-        achievement = make_achievement(self.qdu, title="对虾养殖尾水微生物处理技术")
-        make_demand(self.haichuan, title="寻求对虾养殖尾水处理技术")
-        make_demand(self.haichuan, title="对虾池塘尾水氨氮超标")
-        make_demand(self.other_enterprise, title="电子元件焊接工艺改进", problem="焊点虚焊率高。")
-        indexes.rebuild("demands")
-        response = self.client.get(reverse("matching:achievement_matches", args=[achievement.pk]))
-        prospects = response.context["prospects"]
-        self.assertEqual(prospects[0].organisation, self.haichuan)
-        self.assertEqual(len(prospects[0].demands), 2)
-        self.assertContains(response, "可能需要这项成果的企业")

@@ -1,0 +1,23 @@
+"""Back office for the people directories. Changes made here bypass the audit log: use for corrections only."""
+
+from django.contrib import admin
+
+from fanxing.managers.models import ExpertProfile, ManagerProfile
+
+
+@admin.register(ManagerProfile)
+class ManagerProfileAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "level", "affiliation", "updated_at"]
+    list_filter = ["level", "specialty_fields__parent"]
+    search_fields = ["user__username", "user__display_name", "specialties", "affiliation"]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["specialty_fields"]
+
+
+@admin.register(ExpertProfile)
+class ExpertProfileAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "title", "affiliation", "updated_at"]
+    list_filter = ["specialty_fields__parent"]
+    search_fields = ["user__username", "user__display_name", "specialties", "affiliation"]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["specialty_fields"]

@@ -1,0 +1,64 @@
+"""Reads on the people directories, with the access rules of fanxing.accounts.permissions applied."""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from fanxing.accounts import permissions
+from fanxing.accounts.permissions import AnyUser
+from fanxing.core.selectors import field_ids
+from fanxing.managers.models import ExpertProfile, ManagerProfile, Profile
+
+MODELS: dict[str, type[Profile]] = {"managers": ManagerProfile, "experts": ExpertProfile}
+
+
+def profile_list(
+    user: AnyUser, directory: str, *, q: str = "", field: str = "", level: str = ""
+) -> QuerySet[Any]:
+    """The active people of a directory this user may list (their own profile alone otherwise), filtered:
+    `q` in the name, 专长 or affiliation; `field` a TechField code (a top-level code includes its children);
+    `level` a manager level."""
+    model = MODELS[directory]
+    qs = model.objects.filter(user__is_active=True).select_related("user")
+    qs = qs.prefetch_related("specialty_fields", "specialty_fields__parent")
+    if not permissions.can_view_directory(user, directory):
+        qs = qs.filter(user_id=user.pk) if user.is_authenticated else qs.none()
+    for word in q.split():
+        qs = qs.filter(
+            Q(user__display_name__icontains=word)
+            | Q(specialties__icontains=word)
+            | Q(affiliation__icontains=word)
+            | Q(bio__icontains=word)
+        )
+    if field:
+        qs = qs.filter(
+            pk__in=model.specialty_fields.through.objects.filter(techfield_id__in=field_ids(field)).values(
+                f"{model._meta.model_name}_id"
+            )
+        )
+    if level and directory == "managers":
+        qs = qs.filter(level=level)
+    return qs.order_by("user__display_name", "pk")
+
+
+def profile_get(user: AnyUser, directory: str, pk: int) -> Any:
+    """A profile this user may see; 404 otherwise, so nothing hints that it exists."""
+    profile = (
+        MODELS[directory]
+        .objects.select_related("user")
+        .prefetch_related("specialty_fields", "specialty_fields__parent")
+        .filter(pk=pk)
+        .first()
+    )
+    if profile is None or not permissions.can_view_profile(user, profile):
+        raise Http404("该人员不存在或无权查看")
+    return profile
+
+
+def own_profile(user: AnyUser) -> Profile | None:
+    """The signed-in manager's or expert's own profile, None before they first save it."""
+    if not permissions.has_own_profile(user):
+        return None
+    model = ManagerProfile if user.role == ManagerProfile.ROLE else ExpertProfile
+    return model.objects.filter(user=user).prefetch_related("specialty_fields").first()
