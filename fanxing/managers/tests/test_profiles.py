@@ -181,6 +181,19 @@ class DirectoryTest(PersonasTestCase):
         self.assertEqual(rows[0][:3], ("姓名", "职称", "工作单位"))
         self.assertEqual([r[:3] for r in rows[1:]], [("expert", "教授", "中国海洋大学")])
 
+    def test_the_directory_page_costs_the_same_queries_however_many_people_it_shows(self) -> None:
+        self.login(self.tto_staff)
+        url = reverse("managers:managers")
+        self.client.get(url)  # warm caches (content types, sessions)
+        with self.assertNumQueries(
+            10
+        ) as few:  # session, user, field filter (2), count, ids, rows, fields (2), org
+            self.client.get(url)
+        for i in range(8):
+            make_profile(make_user(f"mgr_more{i}", Role.MANAGER), ["marine.fishery", "nem.power"], "尾水")
+        with self.assertNumQueries(len(few.captured_queries)):
+            self.assertEqual(len(self.client.get(url).context["page"]), 10)
+
     def test_enterprises_cannot_export_the_expert_pool(self) -> None:
         self.login(self.enterprise_user)
         response = self.client.get(reverse("managers:experts"), {"export": "xlsx"})
