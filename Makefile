@@ -14,8 +14,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
 	touch $@
 
+# The tests install the dense extra too, so they exercise techmatch's dense vectors (torch: a few minutes).
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e ".[test]"
+	$(BIN)/pip install -q -e ".[test,dense]"
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed

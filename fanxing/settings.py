@@ -187,4 +187,7 @@ LOGGING = {
 FANXING_PAGE_SIZE = 20
 # Matching index snapshots (one folder per library and version); every process loads the newest.
 FANXING_INDEX_DIR = Path(os.environ.get("FANXING_INDEX_DIR", DATA_DIR / "index"))
+# Optional dense vectors for matching: a local sentence-transformers model folder (needs the dense extra);
+# empty, the default, means none. See docs/architecture.md, "Dense vectors".
+FANXING_DENSE_MODEL = os.environ.get("FANXING_DENSE_MODEL", "").strip()
 FANXING_SITE_NAME = "繁星汇 · 科技成果转化平台"
