@@ -1,7 +1,7 @@
 """Speed benchmark of the matching engine `techmatch`, with SQLite FTS5 over the same tokens as the peer.
 
     .venv/bin/python benchmarks/engine.py                 # 10k and 100k documents (about 10 minutes)
-    .venv/bin/python benchmarks/engine.py --large         # also 1M documents (not run yet: long)
+    .venv/bin/python benchmarks/engine.py --large         # also 1M documents
     .venv/bin/python benchmarks/engine.py --sizes 10000 --demands 100   # smoke run
 
 Each size runs in its own child process (so its peak memory is its own): synthetic documents
@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime
+import importlib.metadata
 import io
 import json
 import multiprocessing
@@ -41,9 +42,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from engine_text import TextMaker, attributes, labels  # noqa: E402
 
-from techmatch.fit import compatibility, structured_score  # noqa: E402
-from techmatch.index import Index, latent_vectors  # noqa: E402
-from techmatch.search import Searcher, SearchParams, _softmax_weights, _zscore  # noqa: E402
+from techmatch.explain import Explanation, explain  # noqa: E402
+from techmatch.fit import compatibility  # noqa: E402
+from techmatch.index import Document, Index  # noqa: E402
+from techmatch.search import Searcher, SearchParams, top_k  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 LABELS = labels()
@@ -85,38 +87,17 @@ def summary(times_s: list[float]) -> dict[str, float]:
 # The full match ----------------------------------------------------------------------------------------
 
 
-def full_match(searcher: Searcher, text: str, demand_no: int) -> list[dict[str, Any]]:
-    """What one match costs: the engine ranks the top 10 (it tokenizes `text` itself), then each hit is
-    scored on its structured fit (techmatch.fit.compatibility, the factors' reasons in words) and explained
-    by the query terms it contains (from the index's forward matrix), and the two are combined as
-    fanxing.matching.selectors does (0.7 × text relevance + 0.3 × fit)."""
-    ix = searcher.index
-    hits = searcher.search(text, top=TOP)
-    if not hits:
-        return []
-    query_terms = {ix.vocab[t] for t in ix.tokenizer.tokens(text) if t in ix.vocab}
+def full_match(searcher: Searcher, text: str, demand_no: int) -> list[Explanation]:
+    """What one match costs: the engine tokenizes `text` once and ranks (Searcher.rank), the top 10 are
+    scored on their structured fit (techmatch.fit, the factors' reasons in words) and explained by the
+    query words they contain (techmatch.explain, from the forward index), combined as the platform
+    does (0.7 × text relevance + 0.3 × fit)."""
+    ranking = searcher.rank(text)
+    hits = searcher.hits(ranking, TOP)
     wanted = attributes(demand_no, demand=True)
-    best, low = hits[0].score, hits[-1].score
-    spread = (best - low) or 1.0
-    out = []
-    for hit in hits:
-        pos = ix.position[hit.id]
-        factors = compatibility(wanted, attributes(pos), LABELS)
-        fit = structured_score(factors)
-        row = ix.forward.indices[ix.forward.indptr[pos] : ix.forward.indptr[pos + 1]]
-        matched = sorted((ix.terms[t] for t in query_terms.intersection(row.tolist())), key=len, reverse=True)
-        relevance = (hit.score - low) / spread
-        out.append(
-            {
-                "id": hit.id,
-                "score": 0.7 * relevance + 0.3 * fit,
-                "terms": matched[:12],
-                "fits": [f.reason for f in factors if f.fits],
-                "misfits": [f.reason for f in factors if not f.fits],
-            }
-        )
-    out.sort(key=lambda m: -m["score"])
-    return out
+    return explain(
+        searcher.index, hits, ranking.tokens, lambda hit: compatibility(wanted, attributes(hit.row), LABELS)
+    )
 
 
 def time_queries(run: Callable[[str, int], object], demands: list[str], warmup: int = 5) -> dict[str, float]:
@@ -162,15 +143,20 @@ def fts5_build(index: Index, path: Path) -> tuple[sqlite3.Connection, float]:
     con.execute("PRAGMA journal_mode=OFF")
     con.execute("PRAGMA synchronous=OFF")
     con.execute("CREATE VIRTUAL TABLE docs USING fts5(body)")
-    fwd, terms = index.forward, index.terms
+    indptr, term_ids, counts, terms = (
+        index.forward_indptr,
+        index.forward_terms,
+        index.forward_counts,
+        index.terms,
+    )
     t0 = time.perf_counter()
 
     def rows() -> Any:
-        for r in range(fwd.shape[0]):
-            start, end = fwd.indptr[r], fwd.indptr[r + 1]
+        for r in range(len(index)):
+            start, end = indptr[r], indptr[r + 1]
             toks = [
                 " ".join([terms[t]] * int(c))
-                for t, c in zip(fwd.indices[start:end].tolist(), fwd.data[start:end].tolist(), strict=True)
+                for t, c in zip(term_ids[start:end].tolist(), counts[start:end].tolist(), strict=True)
             ]
             yield (r + 1, " ".join(toks))
 
@@ -189,66 +175,43 @@ def fts5_query(con: sqlite3.Connection, tokens: list[str]) -> list[int]:
     return [r[0] for r in con.execute(sql, (match,))]
 
 
-# Where the time goes: the steps of Searcher.scores, timed one by one -----------------------------------
+# Where the time goes ------------------------------------------------------------------------------------
 
 
 def steps(searcher: Searcher, text: str, demand_no: int) -> dict[str, float]:
-    """The steps of one full match timed separately. Steps 2–7 repeat Searcher.scores's code (techmatch
-    has no hooks to time inside it); the total is checked against the real call in the report."""
-    p, ix = searcher.params, searcher.index
+    """One full match's parts timed one by one through the engine's public pieces; "rest of rank" is
+    Searcher.rank's time less the pieces timed before it (candidates, latent fusion, pin)."""
+    p = searcher.params
     t: dict[str, float] = {}
     c0 = time.perf_counter()
-    tokens = ix.tokenizer.tokens(text)
+    tokens = searcher.tokens(text)
+    original = searcher.term_weights(tokens)
     c1 = time.perf_counter()
-    t["1 tokenize demand"] = c1 - c0
-    original = searcher.term_weights(text)  # tokenizes again, as Searcher.scores does
-    c2 = time.perf_counter()
-    t["2 term weights (tokenizes again)"] = c2 - c1
+    t["1 tokenize + term weights"] = c1 - c0
     first = searcher.bm25(original)
+    c2 = time.perf_counter()
+    t["2 BM25 first pass"] = c2 - c1
+    best = top_k(first, max(p.fb_docs, 2))
     c3 = time.perf_counter()
-    t["3 BM25 first pass"] = c3 - c2
-    expanded = searcher.feedback(original, first)
+    t["3 top 30 of first pass (partial sort)"] = c3 - c2
+    expanded = searcher.feedback(original, first, best)
     c4 = time.perf_counter()
     t["4 feedback (RM3 terms)"] = c4 - c3
-    lexical = searcher.bm25(expanded) if expanded is not original else first
+    searcher.bm25(expanded)
     c5 = time.perf_counter()
     t["5 BM25 second pass (expanded)"] = c5 - c4
-    lexical_z = _zscore(lexical)
-    latent_z = np.zeros_like(lexical)
-    weight = p.latent_weight if ix.latent.shape[1] > 0 and original else 0.0
-    if weight > 0:
-        top = np.argsort(-lexical, kind="stable")[: p.latent_docs]
-        centroid = _softmax_weights(lexical[top], p.fb_temperature) @ ix.latent[top]
-        norm = float(np.linalg.norm(centroid))
-        if norm > 0:
-            latent_z = _zscore((ix.latent @ (centroid / norm)).astype(np.float64))
     c6 = time.perf_counter()
-    t["6 latent fusion (argsort + matvec + z-scores)"] = c6 - c5
-    fused = (1 - weight) * lexical_z + weight * latent_z
-    if p.original_weight > 0 and expanded is not original:
-        fused = fused + p.original_weight * _zscore(first)
-    if p.pin_ratio > 0 and original:
-        best2 = np.argsort(-first, kind="stable")[:2]
-        runner_up = float(first[best2[1]]) if len(best2) > 1 else 0.0
-        if first[best2[0]] > 0 and first[best2[0]] >= p.pin_ratio * runner_up:
-            fused[best2[0]] = float(fused.max()) + 1.0
+    ranking = searcher.rank(text)
     c7 = time.perf_counter()
-    t["7 fusion + pin (full argsort of first pass)"] = c7 - c6
-    part = np.argpartition(-fused, TOP - 1)[:TOP]
-    _order = part[np.lexsort((part, -fused[part]))]
+    t["6 rest of rank: candidates, latent fusion, pin"] = max((c7 - c6) - (c5 - c0), 0.0)
+    hits = searcher.hits(ranking, TOP)
     c8 = time.perf_counter()
-    t["8 top 10 selection"] = c8 - c7
-    hits = searcher.search(text, top=TOP)  # only to have hits for step 9 (not timed)
-    c9 = time.perf_counter()
-    query_terms = {ix.vocab[x] for x in tokens if x in ix.vocab}
+    t["7 top 10 of the candidates"] = c8 - c7
     wanted = attributes(demand_no, demand=True)
-    for hit in hits:
-        pos = ix.position[hit.id]
-        factors = compatibility(wanted, attributes(pos), LABELS)
-        structured_score(factors)
-        row = ix.forward.indices[ix.forward.indptr[pos] : ix.forward.indptr[pos + 1]]
-        query_terms.intersection(row.tolist())
-    t["9 fit + explanation of top 10"] = time.perf_counter() - c9
+    explain(
+        searcher.index, hits, ranking.tokens, lambda hit: compatibility(wanted, attributes(hit.row), LABELS)
+    )
+    t["8 fit + explanation of top 10"] = time.perf_counter() - c8
     return t
 
 
@@ -276,42 +239,65 @@ def profile_one(searcher: Searcher, text: str) -> str:
 # One size, in a child process ----------------------------------------------------------------------------
 
 
-def child(size: int, n_demands: int, out_path: Path) -> None:
-    result: dict[str, Any] = {"documents": size, "load_average_start": os.getloadavg()}
-    t0 = time.perf_counter()
-    maker = TextMaker(20261127)
-    docs = [maker.document(f"A{i}") for i in range(size)]
+def overlap_at_10(fast: Searcher, exact: Searcher, demands: list[str]) -> float:
+    """Mean share of the exact fusion's top 10 (every document a candidate) that the default finds."""
+    shares = []
+    for text in demands:
+        want = {h.id for h in exact.search(text, TOP)}
+        got = {h.id for h in fast.search(text, TOP)}
+        shares.append(len(want & got) / max(len(want), 1))
+    return round(float(np.mean(shares)), 4)
+
+
+def child(size: int, n_demands: int, workers: int, out_path: Path) -> None:
+    result: dict[str, Any] = {"documents": size, "workers": workers, "load_average_start": os.getloadavg()}
     demands = [TextMaker(7 + i).demand() for i in range(n_demands)]
-    result["generate_s"] = round(time.perf_counter() - t0, 1)
-    result["chars_per_document_mean"] = round(sum(len(d.title) + len(d.text) for d in docs) / size, 1)
+    maker = TextMaker(20261127)
+    sample = [maker.document(f"A{i}") for i in range(1000)]
+    result["chars_per_document_mean"] = round(
+        sum(len(d.title) + len(d.text) for d in sample) / len(sample), 1
+    )
     result["chars_per_demand_mean"] = round(sum(map(len, demands)) / n_demands, 1)
     result["rss_before_build_mb"] = round(rss_mb(), 1)
-    log(f"[{size}] {size} documents generated in {result['generate_s']} s; building")
+    log(f"[{size}] building from {size} generated documents, {workers} tokenizing processes")
+
+    # the documents are written to a JSON-lines file first (not timed) and the build streams them from
+    # it, as it would from a database cursor: generating them costs as much CPU as tokenizing them
+    source = Path(tempfile.mkdtemp(prefix="engine-docs-")) / "documents.jsonl"
+    maker = TextMaker(20261127)
+    t0 = time.perf_counter()
+    with source.open("w", encoding="utf-8") as out:
+        for i in range(size):
+            doc = maker.document(f"A{i}")
+            out.write(json.dumps([doc.id, doc.title, doc.text], ensure_ascii=False) + "\n")
+    result["generate_s"] = round(time.perf_counter() - t0, 1)
+
+    def documents() -> Any:
+        with source.open(encoding="utf-8") as lines:
+            for line in lines:
+                doc_id, title, text = json.loads(line)
+                yield Document(doc_id, title, text)
 
     t0 = time.perf_counter()
-    index = Index.build(docs)
+    index = Index.build(documents(), workers=workers)
     result["build_s"] = round(time.perf_counter() - t0, 1)
+    source.unlink()
+    source.parent.rmdir()
+    result["build_parts_s"] = index.manifest.extra["build_seconds"]
     result["peak_rss_mb"] = round(peak_mb(), 1)
+    workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    result["tokenizer_process_peak_rss_mb"] = round(workers_peak, 1)
+    # an upper bound of the machine's memory for the build: this process's peak plus each worker's peak
+    result["build_memory_bound_mb"] = round(
+        result["peak_rss_mb"] + (workers if workers > 1 else 0) * workers_peak, 1
+    )
     result["rss_after_build_mb"] = round(rss_mb(), 1)
-    result["vocabulary"] = len(index.vocab)
-    result["postings"] = int(index.indptr[-1])
+    result["vocabulary"] = len(index.terms)
+    result["postings"] = int(index.postings_indptr[-1])
     result["index_params"] = asdict(index.manifest.params)
-    log(f"[{size}] built in {result['build_s']} s, peak RSS {result['peak_rss_mb']} MiB")
-
-    # where build time goes: tokenization measured on a sample, the latent SVD measured again in full
-    sample = docs[: min(size, 20_000)]
-    t0 = time.perf_counter()
-    for d in sample:
-        index.tokenizer.tokens(d.title)
-        index.tokenizer.tokens(d.text)
-    per_doc = (time.perf_counter() - t0) / len(sample)
-    result["build_tokenize_s_estimated"] = round(per_doc * size, 1)
-    result["build_tokenize_sample"] = len(sample)
-    p = index.manifest.params
-    t0 = time.perf_counter()
-    latent_vectors(index.forward, index.idf, index.term_rank, p.latent_dims, p.seed, p.latent_iterations)
-    result["build_latent_s"] = round(time.perf_counter() - t0, 1)
-    del docs
+    log(
+        f"[{size}] built in {result['build_s']} s {result['build_parts_s']}, peak RSS {result['peak_rss_mb']} MiB"
+    )
 
     with tempfile.TemporaryDirectory(prefix="engine-bench-") as tmp:
         t0 = time.perf_counter()
@@ -320,51 +306,61 @@ def child(size: int, n_demands: int, out_path: Path) -> None:
         files = {f.name: f.stat().st_size for f in folder.rglob("*") if f.is_file()}
         result["disk_mb"] = round(sum(files.values()) / 2**20, 1)
         result["disk_files_mb"] = {k: round(v / 2**20, 2) for k, v in sorted(files.items())}
+        del index
         t0 = time.perf_counter()
-        Index.load(folder)
-        result["load_s"] = round(time.perf_counter() - t0, 1)
-        log(f"[{size}] saved: {result['disk_mb']} MiB on disk")
+        index = Index.load(folder)  # queries run on the loaded index: arrays mapped from disk
+        result["load_s"] = round(time.perf_counter() - t0, 2)
+        log(f"[{size}] saved: {result['disk_mb']} MiB on disk, loaded in {result['load_s']} s")
 
-        # the engine, one demand at a time
-        variants: dict[str, tuple[SearchParams, bool]] = {
-            "default": (SearchParams(), True),
-            "fb_terms=20": (SearchParams(fb_terms=20), True),
-            "no feedback (fb_docs=0)": (SearchParams(fb_docs=0), True),
-            "no latent (as latent_dims=0)": (SearchParams(), False),
-            "no feedback, no latent": (SearchParams(fb_docs=0), False),
+        variants: dict[str, SearchParams] = {
+            "default": SearchParams(),
+            "exact fusion (every document a candidate)": SearchParams(candidates=size),
+            "fb_terms=20": SearchParams(fb_terms=20),
+            "no feedback (fb_docs=0)": SearchParams(fb_docs=0),
+            "no latent (latent_weight=0)": SearchParams(latent_weight=0.0),
         }
-        latent = index.latent
-        no_latent = np.zeros((len(index), 0), dtype=np.float32)
         result["engine"] = {}
-        for name, (params, with_latent) in variants.items():
-            index.latent = latent if with_latent else no_latent
+        for name, params in variants.items():
             searcher = Searcher(index, params)
             result["engine"][name] = time_queries(lambda text, i, s=searcher: full_match(s, text, i), demands)
             log(f"[{size}] engine {name}: {result['engine'][name]}")
-        index.latent = latent
         searcher = Searcher(index)
+        result["overlap_at_10_with_exact_fusion"] = overlap_at_10(
+            searcher, Searcher(index, SearchParams(candidates=size)), demands[:100]
+        )
         result["engine_search_only"] = time_queries(lambda text, i: searcher.search(text, top=TOP), demands)
-        result["tokenize_demand"] = time_queries(lambda text, i: index.tokenizer.tokens(text), demands)
+        result["tokenize_demand"] = time_queries(lambda text, i: searcher.tokens(text), demands)
         result["batch_qps_2_processes"] = batch_parallel(searcher, demands, 2)
         example = full_match(searcher, demands[0], 0)
-        result["example"] = {"demand": demands[0], "top3": example[:3]}
+        result["example"] = {
+            "demand": demands[0],
+            "top3": [
+                {
+                    "id": e.hit.id,
+                    "score": round(e.score, 3),
+                    "terms": e.terms,
+                    "misfits": [f.reason for f in e.misfits],
+                }
+                for e in example[:3]
+            ],
+        }
 
         # the peer
         con, fts_build = fts5_build(index, Path(tmp) / "fts.sqlite")
         result["fts5_build_s"] = round(fts_build, 1)
         result["fts5_disk_mb"] = round((Path(tmp) / "fts.sqlite").stat().st_size / 2**20, 1)
-        tokenized = [index.tokenizer.tokens(t) for t in demands]
+        tokenized = [searcher.tokens(t) for t in demands]
         result["fts5_query_only"] = time_queries(lambda text, i: fts5_query(con, tokenized[i]), demands)
         result["fts5_with_tokenize"] = time_queries(
-            lambda text, i: fts5_query(con, index.tokenizer.tokens(text)), demands
+            lambda text, i: fts5_query(con, searcher.tokens(text)), demands
         )
         result["demand_tokens_mean"] = round(float(np.mean([len(t) for t in tokenized])), 1)
         result["demand_unique_tokens_mean"] = round(float(np.mean([len(set(t)) for t in tokenized])), 1)
         con.close()
         log(f"[{size}] FTS5: {result['fts5_with_tokenize']}")
 
-    result["steps"] = step_breakdown(searcher, demands)
-    result["profile_one_query"] = profile_one(searcher, demands[1])
+        result["steps"] = step_breakdown(searcher, demands)
+        result["profile_one_query"] = profile_one(searcher, demands[1])
     result["peak_rss_end_mb"] = round(peak_mb(), 1)
     result["load_average_end"] = os.getloadavg()
     out_path.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -399,6 +395,7 @@ def machine() -> dict[str, Any]:
         "scipy": scipy.__version__,
         "bm25s": bm25s.__version__,
         "jieba": jieba.__version__,
+        "rjieba": importlib.metadata.version("rjieba"),
         "sqlite": sqlite3.sqlite_version,
     }
 
@@ -427,9 +424,10 @@ def table(results: list[dict[str, Any]]) -> str:
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
 
     row("build s (Index.build)", [f"{r['build_s']}" for r in results])
-    row("  of which tokenize s (est.)", [f"{r['build_tokenize_s_estimated']}" for r in results])
-    row("  of which latent SVD s", [f"{r['build_latent_s']}" for r in results])
+    for part in ("tokenize", "postings", "latent"):
+        row(f"  of which {part} s", [f"{r['build_parts_s'][part]}" for r in results])
     row("peak RSS MiB (ru_maxrss)", [f"{r['peak_rss_mb']:,.0f}" for r in results])
+    row("  + tokenizing workers' peaks MiB (bound)", [f"{r['build_memory_bound_mb']:,.0f}" for r in results])
     row("index on disk MiB", [f"{r['disk_mb']}" for r in results])
     for name in results[0]["engine"]:
         row(
@@ -466,6 +464,7 @@ def table(results: list[dict[str, Any]]) -> str:
             for r in results
         ],
     )
+    row("top-10 overlap with exact fusion", [f"{r['overlap_at_10_with_exact_fusion']}" for r in results])
     row("batch q/s, 1 process (default)", [f"{r['engine']['default']['qps_sequential']}" for r in results])
     row("batch q/s, 2 processes (default)", [f"{r['batch_qps_2_processes']}" for r in results])
     row("FTS5 build s / disk MiB", [f"{r['fts5_build_s']} / {r['fts5_disk_mb']}" for r in results])
@@ -477,7 +476,7 @@ def main(argv: list[str]) -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000], help="document counts")
-    parser.add_argument("--large", action="store_true", help="add 1,000,000 documents (not run yet: long)")
+    parser.add_argument("--large", action="store_true", help="add 1,000,000 documents")
     parser.add_argument("--demands", type=int, default=300, help="different demands per size (default 300)")
     parser.add_argument("--out", type=Path, help="JSON file (default benchmarks/results/engine-<date>.json)")
     parser.add_argument(
@@ -487,11 +486,17 @@ def main(argv: list[str]) -> None:
         help="OPENBLAS_NUM_THREADS/OMP_NUM_THREADS of the children (default 1: single-threaded queries; "
         "2 threads on a busy 2-core machine made the latent SVD 5x slower)",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="tokenizing processes of the build (default: cores)",
+    )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        child(args.child, args.demands, args.child_out)
+        child(args.child, args.demands, args.workers, args.child_out)
         return
     sizes = sorted(set(args.sizes + ([1_000_000] if args.large else [])))
     started = time.perf_counter()
@@ -500,6 +505,7 @@ def main(argv: list[str]) -> None:
         for size in sizes:
             out = Path(tmp) / f"{size}.json"
             cmd = [sys.executable, __file__, "--child", str(size), "--demands", str(args.demands)]
+            cmd += ["--workers", str(args.workers)]
             threads = str(args.blas_threads)
             env = {**os.environ, "OPENBLAS_NUM_THREADS": threads, "OMP_NUM_THREADS": threads}
             subprocess.run([*cmd, "--child-out", str(out)], check=True, env=env)

@@ -1,21 +1,31 @@
-"""The on-disk index: BM25 postings (bm25s), a forward index for feedback, and latent document vectors.
+"""The on-disk index: BM25 postings, a forward index for feedback and explanations, latent vectors.
 
-An index is built from `Document`s, saved to a folder with a `manifest.json` (format, version, counts,
-parameters) and loaded back from it. Each save gets a new version string so processes can tell when a
-newer index is available.
+An index is built from `Document`s and saved to a folder of NumPy arrays with a `manifest.json`
+(format, version, counts, parameters); `load` maps the large arrays from disk read-only, so the web
+processes of one machine share one copy in the page cache. Each build gets a new version string so
+processes can tell when a newer index is available.
+
+The build streams: documents are tokenized in chunks (in `workers` processes when asked), each chunk's
+tokens become term ids at once, so a million documents never exist as Python token lists. Scores are
+BM25 as bm25s computes it by default (Lucene's variant: idf = ln(1 + (N − df + 0.5)/(df + 0.5)),
+tf part = tf / (tf + k1·(1 − b + b·dl/avgdl))), stored per posting. The latent (LSA) vectors come from
+a randomized truncated SVD of the log-tf-idf matrix fitted on at most `latent_sample` documents spread
+evenly over the collection; every document is then projected onto the fitted term basis.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import time
 import uuid
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import bm25s
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
@@ -24,9 +34,27 @@ from techmatch.tokenize import Tokenizer, default_tokenizer
 
 __all__ = ["FORMAT", "Document", "Index", "IndexParams", "InvalidIndexError"]
 
-FORMAT = "techmatch-index/1"
+FORMAT = "techmatch-index/2"
 F32 = npt.NDArray[np.float32]
+F64 = npt.NDArray[np.float64]
 I32 = npt.NDArray[np.int32]
+I64 = npt.NDArray[np.int64]
+CHUNK = 20_000  # documents per tokenizing task
+# arrays saved as <name>.npy and mapped read-only on load
+ARRAYS = (
+    "postings_indptr",
+    "postings_docs",
+    "postings_scores",
+    "forward_indptr",
+    "forward_terms",
+    "forward_counts",
+    "lengths",
+    "idf",
+    "term_rank",
+    "latent",
+    "latent_mean",
+    "latent_cov",
+)
 
 
 class InvalidIndexError(Exception):
@@ -48,8 +76,9 @@ class IndexParams:
     """How an index is built.
 
     `k1` and `b` are BM25's; `title_weight` repeats title tokens (field weighting); `latent_dims` is
-    the rank of the latent (LSA) document vectors, 0 for none, and
-    `latent_iterations` the power iterations of their randomized SVD (more: closer to the exact SVD).
+    the rank of the latent (LSA) document vectors, 0 for none; `latent_iterations` the power iterations
+    of their randomized SVD (more: closer to the exact SVD); `latent_sample` how many documents at most
+    the SVD is fitted on.
     """
 
     k1: float = 1.5
@@ -57,6 +86,7 @@ class IndexParams:
     title_weight: int = 1
     latent_dims: int = 64
     latent_iterations: int = 8
+    latent_sample: int = 30_000
     seed: int = 20261126
 
 
@@ -80,72 +110,224 @@ def _doc_tokens(doc: Document, tokenizer: Tokenizer, title_weight: int) -> list[
     return title * title_weight + keywords + body
 
 
-def latent_vectors(
-    forward: sp.csr_matrix, idf: F32, term_rank: I32, dims: int, seed: int, iterations: int = 8
-) -> F32:
-    """Unit-length LSA document vectors: a randomized truncated SVD of the log-tf-idf matrix.
+# Tokenizing, in this process or in workers --------------------------------------------------------------
 
-    The random test matrix is drawn in the terms' alphabetical order (`term_rank`), so the result
-    does not depend on the order in which the vocabulary was numbered.
-    """
-    n_docs, n_terms = forward.shape
-    dims = min(dims, n_docs - 1, n_terms - 1)
-    if dims <= 0:
-        return np.zeros((n_docs, 0), dtype=np.float32)
-    x = forward.astype(np.float64, copy=True)
+_worker: dict[str, Any] = {}
+
+
+def _worker_setup(tokenizer: Tokenizer, title_weight: int) -> None:
+    _worker["tokenizer"], _worker["title_weight"] = tokenizer, title_weight
+
+
+def _tokenize_chunk(docs: Sequence[Document]) -> tuple[list[str], I32, I32]:
+    """A chunk's tokens as ids into the chunk's own vocabulary (first seen first), with each length."""
+    tokenizer: Tokenizer = _worker["tokenizer"]
+    title_weight: int = _worker["title_weight"]
+    vocab: dict[str, int] = {}
+    ids: list[int] = []
+    lengths: list[int] = []
+    for doc in docs:
+        tokens = _doc_tokens(doc, tokenizer, title_weight)
+        ids.extend([vocab.setdefault(tok, len(vocab)) for tok in tokens])
+        lengths.append(len(tokens))
+    return list(vocab), np.asarray(ids, dtype=np.int32), np.asarray(lengths, dtype=np.int32)
+
+
+def _chunks(documents: Iterable[Document], ids: list[str]) -> Iterator[list[Document]]:
+    """The documents in chunks of CHUNK, their ids appended to `ids` as they pass."""
+    chunk: list[Document] = []
+    for doc in documents:
+        chunk.append(doc)
+        ids.append(doc.id)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _tokenized(
+    documents: Iterable[Document], ids: list[str], tokenizer: Tokenizer, title_weight: int, workers: int
+) -> Iterator[tuple[list[str], I32, I32]]:
+    """Each chunk's tokens (see `_tokenize_chunk`) in order; with `workers` > 1 and more than one chunk,
+    tokenized in that many processes, a few chunks ahead (memory stays bounded)."""
+    chunks = _chunks(documents, ids)
+    head = next(chunks, None)
+    if head is None:
+        return
+    _worker_setup(tokenizer, title_weight)
+    if workers <= 1 or len(head) < CHUNK:
+        yield _tokenize_chunk(head)
+        yield from map(_tokenize_chunk, chunks)
+        return
+    # spawn, not fork: the caller may be a threaded web process
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers, initializer=_worker_setup, initargs=(tokenizer, title_weight)) as pool:
+        pending = deque([pool.apply_async(_tokenize_chunk, (head,))])
+        for chunk in chunks:
+            pending.append(pool.apply_async(_tokenize_chunk, (chunk,)))
+            if len(pending) > 2 * workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+def _forward_matrix(
+    documents: Iterable[Document], ids: list[str], tokenizer: Tokenizer, title_weight: int, workers: int
+) -> tuple[sp.csr_matrix, I32, dict[str, int]]:
+    """Term counts per document (rows: documents, columns: term ids, first seen first), the lengths;
+    the documents' ids are appended to `ids`."""
+    vocab: dict[str, int] = {}
+    pieces: list[tuple[I32, I32]] = []
+    for local_terms, local_ids, lengths in _tokenized(documents, ids, tokenizer, title_weight, workers):
+        to_global = np.fromiter(
+            (vocab.setdefault(t, len(vocab)) for t in local_terms), dtype=np.int32, count=len(local_terms)
+        )
+        pieces.append((to_global[local_ids], lengths))
+    if not pieces:
+        return sp.csr_matrix((0, 0), dtype=np.float32), np.zeros(0, dtype=np.int32), vocab
+    blocks = []
+    for term_ids, lengths in pieces:
+        rows = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
+        block = sp.csr_matrix(
+            (np.ones(len(term_ids), dtype=np.float32), (rows, term_ids)), shape=(len(lengths), len(vocab))
+        )
+        block.sum_duplicates()
+        blocks.append(block)
+    all_lengths = np.concatenate([lengths for _ids, lengths in pieces])
+    del pieces
+    forward = sp.csr_matrix(sp.vstack(blocks, format="csr"), dtype=np.float32)
+    del blocks
+    forward.sort_indices()
+    return forward, all_lengths, vocab
+
+
+def _bm25_scores(forward: sp.csr_matrix, lengths: I32, idf: F64, params: IndexParams) -> F32:
+    """Each posting's BM25 score (module docstring), computed a block of rows at a time."""
+    avgdl = float(lengths.mean()) or 1.0
+    scores = np.empty(forward.nnz, dtype=np.float32)
+    indptr = forward.indptr
+    for start in range(0, forward.shape[0], 100_000):
+        stop = min(start + 100_000, forward.shape[0])
+        lo, hi = indptr[start], indptr[stop]
+        dl = np.repeat(lengths[start:stop].astype(np.float64), np.diff(indptr[start : stop + 1]))
+        tf = forward.data[lo:hi].astype(np.float64)
+        norm = params.k1 * (1 - params.b + params.b * dl / avgdl)
+        scores[lo:hi] = idf[forward.indices[lo:hi]] * tf / (tf + norm)
+    return scores
+
+
+# Latent vectors ------------------------------------------------------------------------------------------
+
+
+def _log_tfidf(forward: sp.csr_matrix, idf: F32) -> sp.csr_matrix:
+    """Rows of (1 + ln tf)·idf scaled to unit length (float64)."""
+    x = sp.csr_matrix(forward, dtype=np.float64, copy=True)
     x.data = (1.0 + np.log(x.data)) * idf[x.indices]
     norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel()) + 1e-9
-    x = sp.csr_matrix(sp.diags(1.0 / norms) @ x, dtype=np.float64)
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ x, dtype=np.float64)
+
+
+def _orthonormal(y: F64) -> F64:
+    """An orthonormal basis of y's columns: Cholesky QR twice (two small Gram matrices and triangular
+    solves, several times faster than Householder QR on a tall matrix), Householder QR when y is
+    (nearly) rank deficient."""
+    q = y
+    try:
+        for _ in range(2):
+            upper = np.linalg.cholesky(q.T @ q).T
+            q = q @ np.linalg.inv(upper)
+    except np.linalg.LinAlgError:
+        q, _r = np.linalg.qr(y)
+    if not np.all(np.isfinite(q)):
+        q, _r = np.linalg.qr(y)
+    return np.ascontiguousarray(q)
+
+
+def latent_basis(
+    forward: sp.csr_matrix, idf: F32, term_rank: I32, dims: int, seed: int, iterations: int = 8
+) -> F64:
+    """The `dims` leading right singular vectors of the log-tf-idf matrix (terms × dims), found by a
+    randomized SVD. The random test matrix is drawn in the terms' alphabetical order (`term_rank`), so
+    the result does not depend on the order in which the vocabulary was numbered."""
+    n_docs, n_terms = forward.shape
+    # float32 and an explicit transpose in CSR: the sparse products are memory-bound, this is ~5x faster
+    x = sp.csr_matrix(_log_tfidf(forward, idf), dtype=np.float32)
+    xt = sp.csr_matrix(x.T)
     rng = np.random.default_rng(seed)
     width = min(2 * dims, n_docs, n_terms)
-    y = x @ rng.standard_normal((n_terms, width))[term_rank]
+    y = x @ rng.standard_normal((n_terms, width)).astype(np.float32)[term_rank]
     for _ in range(iterations):  # power iterations converge on the leading subspace
-        q, _r = np.linalg.qr(y)
-        q, _r = np.linalg.qr(x.T @ q)
-        y = x @ q
-    q, _r = np.linalg.qr(y)
-    small = (x.T @ q).T
-    u, s, _vt = np.linalg.svd(small, full_matrices=False)
-    vectors = np.asarray((q @ u[:, :dims]) * s[:dims], dtype=np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
-    return vectors
+        y = x @ (xt @ _orthonormal(y.astype(np.float64)).astype(np.float32))
+    q = _orthonormal(y.astype(np.float64)).astype(np.float32)
+    small = np.ascontiguousarray((xt @ q).T, dtype=np.float64)  # x ≈ q · small: small's SVD gives x's
+    # small = u·s·vt, found from the small Gram matrix (small·smallᵀ = u·s²·uᵀ): vt = uᵀ·small / s
+    values, u = np.linalg.eigh(small @ small.T)
+    order = np.argsort(values)[::-1][:dims]
+    s = np.sqrt(np.maximum(values[order], 1e-30))
+    basis: F64 = (small.T @ u[:, order]) / s
+    return basis
+
+
+def latent_vectors(
+    forward: sp.csr_matrix, idf: F32, term_rank: I32, params: IndexParams
+) -> tuple[F32, F64, F64]:
+    """Unit-length LSA vectors of every document, with their mean and covariance (for z-scores)."""
+    n_docs, n_terms = forward.shape
+    dims = min(params.latent_dims, n_docs - 1, n_terms - 1)
+    if dims <= 0:
+        return np.zeros((n_docs, 0), dtype=np.float32), np.zeros(0), np.zeros((0, 0))
+    sample = forward
+    if n_docs > params.latent_sample:
+        sample = forward[np.linspace(0, n_docs - 1, params.latent_sample).astype(np.int64)]
+    basis = latent_basis(sample, idf, term_rank, dims, params.seed, params.latent_iterations)
+    vectors = np.empty((n_docs, dims), dtype=np.float32)
+    basis32 = basis.astype(np.float32)
+    for start in range(0, n_docs, 100_000):
+        block = sp.csr_matrix(_log_tfidf(forward[start : start + 100_000], idf), dtype=np.float32) @ basis32
+        block /= np.linalg.norm(block, axis=1, keepdims=True) + 1e-9
+        vectors[start : start + len(block)] = block
+    mean = vectors.mean(axis=0, dtype=np.float64)
+    cov = (vectors.T.astype(np.float64) @ vectors) / n_docs - np.outer(mean, mean)
+    return vectors, mean, cov
+
+
+# The index -----------------------------------------------------------------------------------------------
 
 
 class Index:
-    """A searchable index over documents; build with `Index.build`, persist with `save`/`load`."""
+    """A searchable index over documents; build with `Index.build`, persist with `save`/`load`.
+
+    `postings_*` hold, per term, the documents containing it (ascending) and their BM25 scores;
+    `forward_*`, per document, its term ids (ascending) and counts; `lengths` the documents' token counts.
+    """
 
     def __init__(
         self,
         *,
         ids: list[str],
-        retriever: bm25s.BM25,
-        forward: sp.csr_matrix,
-        latent: F32,
+        terms: list[str],
+        arrays: dict[str, Any],
         manifest: Manifest,
-        tokenizer: Tokenizer | None = None,
+        tokenizer: Tokenizer,
     ) -> None:
         self.ids = ids
-        self.position = {doc_id: i for i, doc_id in enumerate(ids)}
-        self.retriever = retriever
-        self.vocab: dict[str, int] = retriever.vocab_dict
-        scores = retriever.scores
-        self.data: F32 = np.asarray(scores["data"], dtype=np.float32)
-        self.indices: I32 = np.asarray(scores["indices"], dtype=np.int32)
-        self.indptr: npt.NDArray[np.int64] = np.asarray(scores["indptr"], dtype=np.int64)
-        self.forward = forward
-        df = np.diff(self.indptr).astype(np.float32)
-        n = float(len(ids))
-        self.idf: F32 = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
-        self.latent = latent
+        self.terms = terms
         self.manifest = manifest
-        self.tokenizer = tokenizer or default_tokenizer()
-        self.terms: list[str] = [""] * len(self.vocab)
-        for term, tid in self.vocab.items():
-            self.terms[tid] = term
-        self.term_rank: I32 = np.empty(len(self.terms), dtype=np.int32)
-        self.term_rank[np.argsort(np.asarray(self.terms, dtype=str), kind="stable")] = np.arange(
-            len(self.terms), dtype=np.int32
-        )
+        self.tokenizer = tokenizer
+        self.arrays = arrays
+        self.postings_indptr: I64 = arrays["postings_indptr"]
+        self.postings_docs: I32 = arrays["postings_docs"]
+        self.postings_scores: F32 = arrays["postings_scores"]
+        self.forward_indptr: I64 = arrays["forward_indptr"]
+        self.forward_terms: I32 = arrays["forward_terms"]
+        self.forward_counts: F32 = arrays["forward_counts"]
+        self.lengths: I32 = arrays["lengths"]
+        self.idf: F32 = arrays["idf"]
+        self.term_rank: I32 = arrays["term_rank"]
+        self.latent: F32 = arrays["latent"]
+        self.latent_mean: F64 = arrays["latent_mean"]
+        self.latent_cov: F64 = arrays["latent_cov"]
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -155,66 +337,94 @@ class Index:
         """The version string of this index (new for every build)."""
         return self.manifest.version
 
+    @cached_property
+    def vocab(self) -> dict[str, int]:
+        """Term → term id."""
+        return {term: i for i, term in enumerate(self.terms)}
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Document id → its row."""
+        return {doc_id: i for i, doc_id in enumerate(self.ids)}
+
+    def doc_terms(self, row: int) -> I32:
+        """The term ids of the document in `row` (ascending)."""
+        return self.forward_terms[self.forward_indptr[row] : self.forward_indptr[row + 1]]
+
     @classmethod
     def build(
         cls,
-        documents: Sequence[Document],
+        documents: Iterable[Document],
         params: IndexParams | None = None,
         tokenizer: Tokenizer | None = None,
+        workers: int = 1,
     ) -> Index:
-        """Tokenize and index `documents` (ids must be unique)."""
+        """Tokenize and index `documents` (ids must be unique; read once, so a generator streaming
+        from a database will do), tokenizing in `workers` processes."""
         params = params or IndexParams()
         tokenizer = tokenizer or default_tokenizer()
-        ids = [doc.id for doc in documents]
-        if len(set(ids)) != len(ids):
-            raise InvalidIndexError("文档编号重复：每个文档的 id 必须唯一")
+        started = time.perf_counter()
+        ids: list[str] = []
+        forward, lengths, vocab = _forward_matrix(documents, ids, tokenizer, params.title_weight, workers)
         if not ids:
             raise InvalidIndexError("没有文档可以建立索引")
-        tokens = [_doc_tokens(doc, tokenizer, params.title_weight) for doc in documents]
-        retriever = bm25s.BM25(k1=params.k1, b=params.b)
-        retriever.index(tokens, show_progress=False)
-        vocab: dict[str, int] = retriever.vocab_dict
-        rows: list[int] = []
-        cols: list[int] = []
-        for row, doc_tokens in enumerate(tokens):
-            rows.extend([row] * len(doc_tokens))
-            cols.extend(vocab[tok] for tok in doc_tokens)
-        forward = sp.csr_matrix(
-            (np.ones(len(rows), dtype=np.float32), (np.asarray(rows), np.asarray(cols))),
-            shape=(len(ids), len(vocab)),
-            dtype=np.float32,
+        if len(set(ids)) != len(ids):
+            raise InvalidIndexError("文档编号重复：每个文档的 id 必须唯一")
+        seconds = {"tokenize": time.perf_counter() - started}
+        terms = list(vocab)
+        del vocab
+        n_docs, n_terms = forward.shape
+        df = np.bincount(forward.indices, minlength=n_terms).astype(np.float64)
+        idf = np.log1p((n_docs - df + 0.5) / (df + 0.5))
+        bm25 = _bm25_scores(forward, lengths, idf, params)
+        postings = sp.csr_matrix((bm25, forward.indices, forward.indptr), shape=forward.shape).tocsc()
+        del bm25
+        postings.sort_indices()
+        term_rank = np.empty(n_terms, dtype=np.int32)
+        term_rank[np.argsort(np.asarray(terms, dtype=str), kind="stable")] = np.arange(
+            n_terms, dtype=np.int32
         )
-        forward.sum_duplicates()
+        idf32 = idf.astype(np.float32)
+        seconds["postings"] = time.perf_counter() - started - seconds["tokenize"]
+        latent, latent_mean, latent_cov = latent_vectors(forward, idf32, term_rank, params)
+        seconds["latent"] = time.perf_counter() - started - seconds["tokenize"] - seconds["postings"]
+        arrays = {
+            "postings_indptr": postings.indptr.astype(np.int64),
+            "postings_docs": postings.indices.astype(np.int32),
+            "postings_scores": postings.data.astype(np.float32),
+            "forward_indptr": forward.indptr.astype(np.int64),
+            "forward_terms": forward.indices.astype(np.int32),
+            "forward_counts": forward.data.astype(np.float32),
+            "lengths": lengths,
+            "idf": idf32,
+            "term_rank": term_rank,
+            "latent": latent,
+            "latent_mean": latent_mean,
+            "latent_cov": latent_cov,
+        }
         manifest = Manifest(
             format=FORMAT,
             version=f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:8]}",
             created=time.time(),
-            documents=len(ids),
-            vocabulary=len(vocab),
+            documents=n_docs,
+            vocabulary=n_terms,
             params=params,
+            extra={
+                "postings": int(postings.nnz),
+                "workers": workers,
+                "build_seconds": {k: round(v, 2) for k, v in seconds.items()},
+            },
         )
-        index = cls(
-            ids=ids,
-            retriever=retriever,
-            forward=forward,
-            latent=np.zeros((len(ids), 0), dtype=np.float32),
-            manifest=manifest,
-            tokenizer=tokenizer,
-        )
-        if params.latent_dims > 0:
-            index.latent = latent_vectors(
-                forward, index.idf, index.term_rank, params.latent_dims, params.seed, params.latent_iterations
-            )
-        return index
+        return cls(ids=ids, terms=terms, arrays=arrays, manifest=manifest, tokenizer=tokenizer)
 
     def save(self, folder: Path | str) -> Path:
         """Write the index into `folder` (created if needed); the manifest is written last."""
         path = Path(folder)
         path.mkdir(parents=True, exist_ok=True)
-        self.retriever.save(str(path / "bm25"), show_progress=False)
+        for name in ARRAYS:
+            np.save(path / f"{name}.npy", self.arrays[name])
         (path / "ids.json").write_text(json.dumps(self.ids, ensure_ascii=False), encoding="utf-8")
-        sp.save_npz(path / "forward.npz", self.forward)
-        np.save(path / "latent.npy", self.latent)
+        (path / "terms.json").write_text(json.dumps(self.terms, ensure_ascii=False), encoding="utf-8")
         manifest = asdict(self.manifest)
         (path / "manifest.json").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
@@ -230,19 +440,23 @@ class Index:
             raise InvalidIndexError(f"索引目录 {path} 中没有 manifest.json")
         raw = json.loads(manifest_path.read_text(encoding="utf-8"))
         if raw.get("format") != FORMAT:
-            raise InvalidIndexError(f"索引格式为 {raw.get('format')!r}，本程序只能读取 {FORMAT!r}")
+            raise InvalidIndexError(
+                f"索引格式为 {raw.get('format')!r}，本程序只能读取 {FORMAT!r}，请重建索引"
+            )
         manifest = Manifest(**{**raw, "params": IndexParams(**raw["params"])})
-        retriever = bm25s.BM25.load(str(path / "bm25"), show_progress=False, verbosity=0)
-        ids = json.loads((path / "ids.json").read_text(encoding="utf-8"))
-        forward = sp.csr_matrix(sp.load_npz(path / "forward.npz"), dtype=np.float32)
-        latent = np.asarray(np.load(path / "latent.npy"), dtype=np.float32)
-        if len(ids) != manifest.documents or forward.shape[0] != len(ids):
-            raise InvalidIndexError(f"索引目录 {path} 不完整：文档数与 manifest.json 不一致")
+        try:
+            # plain ndarray views of the mapped files (numpy.memmap's own indexing is slower)
+            arrays = {name: np.asarray(np.load(path / f"{name}.npy", mmap_mode="r")) for name in ARRAYS}
+            ids = json.loads((path / "ids.json").read_text(encoding="utf-8"))
+            terms = json.loads((path / "terms.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InvalidIndexError(f"索引目录 {path} 不完整或已损坏：{exc}") from exc
+        if (
+            len(ids) != manifest.documents
+            or len(arrays["lengths"]) != len(ids)
+            or len(terms) != manifest.vocabulary
+        ):
+            raise InvalidIndexError(f"索引目录 {path} 不完整：文档数或词表与 manifest.json 不一致")
         return cls(
-            ids=ids,
-            retriever=retriever,
-            forward=forward,
-            latent=latent,
-            manifest=manifest,
-            tokenizer=tokenizer,
+            ids=ids, terms=terms, arrays=arrays, manifest=manifest, tokenizer=tokenizer or default_tokenizer()
         )

@@ -1,9 +1,10 @@
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from techmatch.index import FORMAT, Document, Index, IndexParams, InvalidIndexError
-from techmatch.search import Searcher, SearchParams, search
+from techmatch.search import Searcher, SearchParams, _accumulate_numpy, accumulate, search, top_k
 
 DOCS = [
     Document("a1", "锂离子电池正极材料", "一种高镍三元正极材料，提高锂离子电池的能量密度和循环寿命。"),
@@ -80,3 +81,32 @@ def test_it_refuses_duplicate_ids_and_empty_corpora() -> None:
         Index.build([DOCS[0], DOCS[0]])
     with pytest.raises(InvalidIndexError, match="没有文档"):
         Index.build([])
+
+
+def test_the_compiled_accumulation_adds_as_numpy_does() -> None:
+    """search.accumulate uses scipy's (non-public) sparse kernel; it must equal the plain NumPy form."""
+    rng = np.random.default_rng(3)
+    docs = np.concatenate([np.sort(rng.choice(1000, size=n, replace=False)) for n in (300, 50, 700)])
+    docs = docs.astype(np.int32)
+    values = rng.random(len(docs)).astype(np.float32)
+    pointers = np.array([350, 1050, 0, 300], dtype=np.int32)  # the third list, then the first
+    weights = np.array([0.37, 2.5], dtype=np.float32)
+    fast, plain = np.ones(1000, dtype=np.float32), np.ones(1000, dtype=np.float32)
+    accumulate(fast, pointers, docs, values, weights)
+    _accumulate_numpy(plain, pointers, docs, values, weights)
+    assert accumulate is not _accumulate_numpy
+    np.testing.assert_allclose(fast, plain, rtol=1e-6)
+
+
+def test_top_k_is_the_head_of_a_stable_descending_sort() -> None:
+    scores = np.array([0.5, 2.0, 0.5, 3.0, 0.5, 2.0, 0.0], dtype=np.float32)
+    for k in range(1, 8):
+        assert top_k(scores, k).tolist() == np.argsort(-scores, kind="stable")[:k].tolist()
+
+
+def test_fusion_over_candidates_equals_fusion_over_every_document(index: Index) -> None:
+    """With fewer candidates than documents the ranking's head is the same on this small collection."""
+    text = "提高锂离子电池能量密度的正极材料与固态电解质"
+    every = Searcher(index, SearchParams(candidates=len(index))).search(text, top=3)
+    some = Searcher(index, SearchParams(candidates=4)).search(text, top=3)
+    assert [h.id for h in some] == [h.id for h in every]
