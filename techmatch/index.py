@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import time
 import uuid
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +32,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from techmatch.tokenize import Tokenizer, default_tokenizer
+from techmatch.tokenize import Remembered, Tokenizer, default_tokenizer
 
 __all__ = ["FORMAT", "Document", "Index", "IndexParams", "InvalidIndexError"]
 
@@ -103,34 +105,61 @@ class Manifest:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _doc_tokens(doc: Document, tokenizer: Tokenizer, title_weight: int) -> list[str]:
-    title = tokenizer.tokens(doc.title)
-    body = tokenizer.tokens(doc.text)
-    keywords = [tok for kw in doc.keywords for tok in tokenizer.tokens(kw)]
-    return title * title_weight + keywords + body
-
-
 # Tokenizing, in this process or in workers --------------------------------------------------------------
 
-_worker: dict[str, Any] = {}
+
+class _Numberer:
+    """Turns documents into term ids, numbering terms first seen first. It remembers each word of the
+    segmentation as the ids of its tokens, so the same word costs one dictionary lookup the next time.
+    A build makes one in this process, or one in each worker process (`_worker_setup`)."""
+
+    def __init__(self, tokenizer: Tokenizer, title_weight: int) -> None:
+        self.tokenizer = tokenizer
+        self.title_weight = title_weight
+        self.vocab: dict[str, int] = {}
+        self.terms: list[str] = []
+        self.reported = 0  # terms already sent with an earlier chunk
+        self.word_ids = Remembered(self._number_word)
+
+    def _number_word(self, word: str) -> tuple[int, ...]:
+        vocab, terms = self.vocab, self.terms
+        out = []
+        for tok in self.tokenizer.word_tokens(word):
+            if tok not in vocab:
+                vocab[tok] = len(terms)
+                terms.append(tok)
+            out.append(vocab[tok])
+        return tuple(out)
+
+    def ids(self, text: str) -> list[int]:
+        return list(chain.from_iterable(map(self.word_ids.__getitem__, self.tokenizer.words(text))))
+
+    def chunk(self, docs: Sequence[Document]) -> tuple[int, list[str], I32, I32]:
+        """A chunk's term ids (this numberer's numbering) and lengths, with the terms first seen in it
+        and this process's id (the numbering is per process)."""
+        ids: list[int] = []
+        lengths: list[int] = []
+        for doc in docs:
+            start = len(ids)
+            ids.extend(self.ids(doc.title) * self.title_weight)
+            for keyword in doc.keywords:
+                ids.extend(self.ids(keyword))
+            ids.extend(self.ids(doc.text))
+            lengths.append(len(ids) - start)
+        new_terms = self.terms[self.reported :]
+        self.reported = len(self.terms)
+        return os.getpid(), new_terms, np.asarray(ids, dtype=np.int32), np.asarray(lengths, dtype=np.int32)
+
+
+_worker: dict[str, _Numberer] = {}
 
 
 def _worker_setup(tokenizer: Tokenizer, title_weight: int) -> None:
-    _worker["tokenizer"], _worker["title_weight"] = tokenizer, title_weight
+    _worker["numberer"] = _Numberer(tokenizer, title_weight)
 
 
-def _tokenize_chunk(docs: Sequence[Document]) -> tuple[list[str], I32, I32]:
-    """A chunk's tokens as ids into the chunk's own vocabulary (first seen first), with each length."""
-    tokenizer: Tokenizer = _worker["tokenizer"]
-    title_weight: int = _worker["title_weight"]
-    vocab: dict[str, int] = {}
-    ids: list[int] = []
-    lengths: list[int] = []
-    for doc in docs:
-        tokens = _doc_tokens(doc, tokenizer, title_weight)
-        ids.extend([vocab.setdefault(tok, len(vocab)) for tok in tokens])
-        lengths.append(len(tokens))
-    return list(vocab), np.asarray(ids, dtype=np.int32), np.asarray(lengths, dtype=np.int32)
+def _worker_chunk(docs: Sequence[Document]) -> tuple[int, list[str], I32, I32]:
+    return _worker["numberer"].chunk(docs)
 
 
 def _chunks(documents: Iterable[Document], ids: list[str]) -> Iterator[list[Document]]:
@@ -148,24 +177,24 @@ def _chunks(documents: Iterable[Document], ids: list[str]) -> Iterator[list[Docu
 
 def _tokenized(
     documents: Iterable[Document], ids: list[str], tokenizer: Tokenizer, title_weight: int, workers: int
-) -> Iterator[tuple[list[str], I32, I32]]:
-    """Each chunk's tokens (see `_tokenize_chunk`) in order; with `workers` > 1 and more than one chunk,
-    tokenized in that many processes, a few chunks ahead (memory stays bounded)."""
+) -> Iterator[tuple[int, list[str], I32, I32]]:
+    """Each chunk's term ids (see `_Numberer.chunk`) in order; with `workers` > 1 and more than one
+    chunk, numbered in that many processes, a few chunks ahead (memory stays bounded)."""
     chunks = _chunks(documents, ids)
     head = next(chunks, None)
     if head is None:
         return
-    _worker_setup(tokenizer, title_weight)
     if workers <= 1 or len(head) < CHUNK:
-        yield _tokenize_chunk(head)
-        yield from map(_tokenize_chunk, chunks)
+        numberer = _Numberer(tokenizer, title_weight)
+        yield numberer.chunk(head)
+        yield from map(numberer.chunk, chunks)
         return
     # spawn, not fork: the caller may be a threaded web process
     context = multiprocessing.get_context("spawn")
     with context.Pool(workers, initializer=_worker_setup, initargs=(tokenizer, title_weight)) as pool:
-        pending = deque([pool.apply_async(_tokenize_chunk, (head,))])
+        pending = deque([pool.apply_async(_worker_chunk, (head,))])
         for chunk in chunks:
-            pending.append(pool.apply_async(_tokenize_chunk, (chunk,)))
+            pending.append(pool.apply_async(_worker_chunk, (chunk,)))
             if len(pending) > 2 * workers:
                 yield pending.popleft().get()
         while pending:
@@ -179,26 +208,41 @@ def _forward_matrix(
     the documents' ids are appended to `ids`."""
     vocab: dict[str, int] = {}
     pieces: list[tuple[I32, I32]] = []
-    for local_terms, local_ids, lengths in _tokenized(documents, ids, tokenizer, title_weight, workers):
-        to_global = np.fromiter(
-            (vocab.setdefault(t, len(vocab)) for t in local_terms), dtype=np.int32, count=len(local_terms)
+    to_global: dict[int, I32] = {}  # per numbering process: its term ids → the index's
+    for source, new_terms, local_ids, lengths in _tokenized(documents, ids, tokenizer, title_weight, workers):
+        added = np.fromiter(
+            (vocab.setdefault(t, len(vocab)) for t in new_terms), dtype=np.int32, count=len(new_terms)
         )
-        pieces.append((to_global[local_ids], lengths))
+        mapping = to_global[source] = np.concatenate([to_global.get(source, np.zeros(0, np.int32)), added])
+        pieces.append((mapping[local_ids], lengths))
     if not pieces:
         return sp.csr_matrix((0, 0), dtype=np.float32), np.zeros(0, dtype=np.int32), vocab
+    all_lengths = np.concatenate([lengths for _ids, lengths in pieces])
     blocks = []
-    for term_ids, lengths in pieces:
+    while pieces:  # each chunk's token ids become its rows of counts, and are let go at once
+        term_ids, lengths = pieces.pop(0)
         rows = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
         block = sp.csr_matrix(
             (np.ones(len(term_ids), dtype=np.float32), (rows, term_ids)), shape=(len(lengths), len(vocab))
         )
-        block.sum_duplicates()
-        blocks.append(block)
-    all_lengths = np.concatenate([lengths for _ids, lengths in pieces])
-    del pieces
-    forward = sp.csr_matrix(sp.vstack(blocks, format="csr"), dtype=np.float32)
+        del term_ids, rows
+        block.sum_duplicates()  # sums repeated terms and sorts each row's terms
+        # exact-size copies: summing leaves the arrays at their size before (every token)
+        blocks.append((block.indptr, block.indices[: block.nnz].copy(), block.data[: block.nnz].copy()))
+        del block
+    # the blocks stacked by hand (scipy's vstack holds more temporaries)
+    offsets = np.cumsum([0] + [len(block_data) for _ptr, _ind, block_data in blocks])
+    indptr = np.concatenate(
+        [[0]]
+        + [
+            ptr[1:].astype(np.int64) + start
+            for (ptr, _i, _d), start in zip(blocks, offsets[:-1], strict=True)
+        ]
+    )
+    indices = np.concatenate([ind.astype(np.int32, copy=False) for _ptr, ind, _d in blocks])
+    data = np.concatenate([block_data for _ptr, _ind, block_data in blocks])
     del blocks
-    forward.sort_indices()
+    forward = sp.csr_matrix((data, indices, indptr), shape=(len(all_lengths), len(vocab)), copy=False)
     return forward, all_lengths, vocab
 
 
@@ -283,12 +327,17 @@ def latent_vectors(
     basis = latent_basis(sample, idf, term_rank, dims, params.seed, params.latent_iterations)
     vectors = np.empty((n_docs, dims), dtype=np.float32)
     basis32 = basis.astype(np.float32)
+    total = np.zeros(dims)
+    products = np.zeros((dims, dims))
     for start in range(0, n_docs, 100_000):
         block = sp.csr_matrix(_log_tfidf(forward[start : start + 100_000], idf), dtype=np.float32) @ basis32
         block /= np.linalg.norm(block, axis=1, keepdims=True) + 1e-9
         vectors[start : start + len(block)] = block
-    mean = vectors.mean(axis=0, dtype=np.float64)
-    cov = (vectors.T.astype(np.float64) @ vectors) / n_docs - np.outer(mean, mean)
+        block64 = block.astype(np.float64)
+        total += block64.sum(axis=0)
+        products += block64.T @ block64
+    mean = total / n_docs
+    cov = products / n_docs - np.outer(mean, mean)
     return vectors, mean, cov
 
 
@@ -389,12 +438,12 @@ class Index:
         latent, latent_mean, latent_cov = latent_vectors(forward, idf32, term_rank, params)
         seconds["latent"] = time.perf_counter() - started - seconds["tokenize"] - seconds["postings"]
         arrays = {
-            "postings_indptr": postings.indptr.astype(np.int64),
-            "postings_docs": postings.indices.astype(np.int32),
-            "postings_scores": postings.data.astype(np.float32),
-            "forward_indptr": forward.indptr.astype(np.int64),
-            "forward_terms": forward.indices.astype(np.int32),
-            "forward_counts": forward.data.astype(np.float32),
+            "postings_indptr": postings.indptr.astype(np.int64, copy=False),
+            "postings_docs": postings.indices.astype(np.int32, copy=False),
+            "postings_scores": postings.data.astype(np.float32, copy=False),
+            "forward_indptr": forward.indptr.astype(np.int64, copy=False),
+            "forward_terms": forward.indices.astype(np.int32, copy=False),
+            "forward_counts": forward.data.astype(np.float32, copy=False),
             "lengths": lengths,
             "idf": idf32,
             "term_rank": term_rank,

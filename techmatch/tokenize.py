@@ -17,17 +17,19 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from importlib import resources
-from typing import Any
+from itertools import chain
+from typing import Any, TypeVar
 
 import jieba
 import rjieba
 
-__all__ = ["Tokenizer", "default_tokenizer", "is_word", "load_stopwords", "plain_tokens"]
+__all__ = ["Remembered", "Tokenizer", "default_tokenizer", "is_word", "load_stopwords", "plain_tokens"]
 
 jieba.setLogLevel(logging.WARNING)
+V = TypeVar("V")
 _LOCK = threading.Lock()
 _HAN = re.compile("[\u4e00-\u9fd5]")
 _ALNUM_RUN = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")  # jieba.finalseg's re_skip
@@ -100,46 +102,70 @@ class Tokenizer:
         self.stopwords: frozenset[str] = (
             load_stopwords() if stopwords is None else frozenset(w.lower() for w in stopwords)
         )
+        self._known: Remembered[tuple[str, ...]] = Remembered(self._tokens_of_word)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (self._settings,))
 
+    def _search_mode(self, word: str) -> list[str]:
+        """What jieba's search mode makes of one word of its accurate mode (module docstring)."""
+        n = len(word)
+        if n <= 2:
+            return [word]
+        has = self._has
+        if not _HAN.search(word) and not has(word):
+            return [part for part in _ALNUM_RUN.split(word) if part]
+        grams = [word[i : i + 2] for i in range(n - 1) if has(word[i : i + 2])]
+        if n > 3:
+            grams += [word[i : i + 3] for i in range(n - 2) if has(word[i : i + 3])]
+        return [*grams, word]
+
     def segments(self, text: str) -> list[str]:
         """jieba's search-mode segmentation of `text`, punctuation and case untouched."""
-        has = self._has
-        out: list[str] = []
-        add = out.append
-        for word in self._jieba.cut(text, True):
-            n = len(word)
-            if n <= 2:
-                add(word)
-                continue
-            if not _HAN.search(word) and not has(word):
-                out.extend(part for part in _ALNUM_RUN.split(word) if part)
-                continue
-            for i in range(n - 1):
-                if has(word[i : i + 2]):
-                    add(word[i : i + 2])
-            if n > 3:
-                for i in range(n - 2):
-                    if has(word[i : i + 3]):
-                        add(word[i : i + 3])
-            add(word)
-        return out
+        return [segment for word in self._jieba.cut(text, True) for segment in self._search_mode(word)]
+
+    def normalise(self, segment: str) -> str:
+        """A segment as a token: stripped and lower-cased; "" for punctuation, blanks and stop words."""
+        tok = segment.strip().lower()
+        return tok if tok and tok not in self.stopwords and is_word(tok) else ""
+
+    def words(self, text: str) -> list[str]:
+        """jieba's accurate-mode words of `text` (each gives its tokens by `word_tokens`)."""
+        words: list[str] = self._jieba.cut(text, True)
+        return words
+
+    def _tokens_of_word(self, word: str) -> tuple[str, ...]:
+        return tuple(tok for tok in map(self.normalise, self._search_mode(word)) if tok)
+
+    def word_tokens(self, word: str) -> tuple[str, ...]:
+        """The tokens one word yields (search-mode parts, normalised), remembered: words recur."""
+        known = self._known
+        if len(known) > 1_000_000:
+            known.clear()
+        return known[word]
 
     def tokens(self, text: str) -> list[str]:
         """The tokens of `text` in order (repeats kept: they are the term frequencies)."""
-        stop = self.stopwords
-        out: list[str] = []
-        for raw in self.segments(text):
-            tok = raw.strip().lower()
-            if tok and tok not in stop and is_word(tok):
-                out.append(tok)
-        return out
+        known = self._known
+        if len(known) > 1_000_000:
+            known.clear()
+        return list(chain.from_iterable(map(known.__getitem__, self._jieba.cut(text, True))))
 
     def many(self, texts: Iterable[str]) -> list[list[str]]:
         """`tokens` of each text."""
         return [self.tokens(text) for text in texts]
+
+
+class Remembered(dict[str, V]):
+    """A dict that computes and keeps the value of a missing key."""
+
+    def __init__(self, compute: Callable[[str], V]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key: str) -> V:
+        value = self[key] = self.compute(key)
+        return value
 
 
 def _rebuild(settings: dict[str, Any]) -> Tokenizer:
