@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FANXING_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test lint format bench bench-large clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -37,8 +37,15 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The benchmarks (not part of the tests): the web platform, the matching engine at 10k and 100k
+# documents (bench-large adds 1M, about 20 minutes), and every demo demand matched.
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/engine.py
+	$(BIN)/python benchmarks/demo_matching.py
+
+bench-large: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/engine.py --large
 
 clean:
 	rm -rf $(VENV) var

@@ -29,6 +29,7 @@ from typing import TextIO
 import bm25s
 import numpy as np
 
+from techmatch.dense import Encoder
 from techmatch.index import Document, Index, IndexParams
 from techmatch.search import Searcher, SearchParams
 from techmatch.tokenize import plain_tokens
@@ -172,10 +173,11 @@ def engine_rankings(
     index_params: IndexParams | None = None,
     search_params: SearchParams | None = None,
     depth: int = DEPTH + 1,
+    encoder: Encoder | None = None,
 ) -> dict[str, list[str]]:
     """The engine's rankings for every query of `task` (its index built from title and text only)."""
-    index = Index.build(task.documents, index_params)
-    searcher = Searcher(index, search_params)
+    index = Index.build(task.documents, index_params, encoder=encoder)
+    searcher = Searcher(index, search_params, encoder)
     return {qid: [hit.id for hit in searcher.search(text, top=depth)] for qid, text in task.queries}
 
 
@@ -186,15 +188,18 @@ def evaluate(
     limit: int | None = None,
     progress: TextIO | None = sys.stderr,
     on_result: Callable[[TaskResult], None] | None = None,
+    encoder: Encoder | None = None,
 ) -> list[TaskResult]:
-    """Evaluate the engine and the baseline on each task folder."""
+    """Evaluate the engine (with a dense model if `encoder` is given) and the baseline on each task."""
     results = []
     for folder in folders:
         started = time.perf_counter()
         task = load_task(folder, limit)
         if progress is not None:
             print(f"{task.name}: {len(task.documents)} 篇文档，{len(task.queries)} 个查询", file=progress)
-        scored, engine = score_run(engine_rankings(task, index_params, search_params), task.qrels)
+        scored, engine = score_run(
+            engine_rankings(task, index_params, search_params, encoder=encoder), task.qrels
+        )
         _scored, baseline = score_run(baseline_rankings(task), task.qrels)
         result = TaskResult(
             task=task.name,

@@ -32,9 +32,10 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from techmatch.dense import Encoder, InvalidVectorsError, load_vectors, save_vectors
 from techmatch.tokenize import Remembered, Tokenizer, default_tokenizer
 
-__all__ = ["FORMAT", "Document", "Index", "IndexParams", "InvalidIndexError"]
+__all__ = ["FORMAT", "Document", "Index", "IndexParams", "InvalidIndexError", "new_version"]
 
 FORMAT = "techmatch-index/2"
 F32 = npt.NDArray[np.float32]
@@ -162,25 +163,43 @@ def _worker_chunk(docs: Sequence[Document]) -> tuple[int, list[str], I32, I32]:
     return _worker["numberer"].chunk(docs)
 
 
-def _chunks(documents: Iterable[Document], ids: list[str]) -> Iterator[list[Document]]:
-    """The documents in chunks of CHUNK, their ids appended to `ids` as they pass."""
+def _chunks(
+    documents: Iterable[Document], ids: list[str], encoder: Encoder | None, vectors: list[F32]
+) -> Iterator[list[Document]]:
+    """The documents in chunks of CHUNK, their ids appended to `ids` as they pass, and their dense
+    vectors to `vectors` when there is an `encoder`."""
     chunk: list[Document] = []
     for doc in documents:
         chunk.append(doc)
         ids.append(doc.id)
         if len(chunk) == CHUNK:
+            if encoder is not None:
+                vectors.append(encoder.encode([dense_text(d) for d in chunk]))
             yield chunk
             chunk = []
     if chunk:
+        if encoder is not None:
+            vectors.append(encoder.encode([dense_text(d) for d in chunk]))
         yield chunk
 
 
+def dense_text(doc: Document) -> str:
+    """What a dense model reads of a document: its title and text (the model cuts what is too long)."""
+    return f"{doc.title}。{doc.text}"
+
+
 def _tokenized(
-    documents: Iterable[Document], ids: list[str], tokenizer: Tokenizer, title_weight: int, workers: int
+    documents: Iterable[Document],
+    ids: list[str],
+    tokenizer: Tokenizer,
+    title_weight: int,
+    workers: int,
+    encoder: Encoder | None = None,
+    vectors: list[F32] | None = None,
 ) -> Iterator[tuple[int, list[str], I32, I32]]:
     """Each chunk's term ids (see `_Numberer.chunk`) in order; with `workers` > 1 and more than one
     chunk, numbered in that many processes, a few chunks ahead (memory stays bounded)."""
-    chunks = _chunks(documents, ids)
+    chunks = _chunks(documents, ids, encoder, [] if vectors is None else vectors)
     head = next(chunks, None)
     if head is None:
         return
@@ -202,14 +221,21 @@ def _tokenized(
 
 
 def _forward_matrix(
-    documents: Iterable[Document], ids: list[str], tokenizer: Tokenizer, title_weight: int, workers: int
+    documents: Iterable[Document],
+    ids: list[str],
+    tokenizer: Tokenizer,
+    title_weight: int,
+    workers: int,
+    encoder: Encoder | None = None,
+    vectors: list[F32] | None = None,
 ) -> tuple[sp.csr_matrix, I32, dict[str, int]]:
     """Term counts per document (rows: documents, columns: term ids, first seen first), the lengths;
     the documents' ids are appended to `ids`."""
     vocab: dict[str, int] = {}
     pieces: list[tuple[I32, I32]] = []
     to_global: dict[int, I32] = {}  # per numbering process: its term ids → the index's
-    for source, new_terms, local_ids, lengths in _tokenized(documents, ids, tokenizer, title_weight, workers):
+    numbered = _tokenized(documents, ids, tokenizer, title_weight, workers, encoder, vectors)
+    for source, new_terms, local_ids, lengths in numbered:
         added = np.fromiter(
             (vocab.setdefault(t, len(vocab)) for t in new_terms), dtype=np.int32, count=len(new_terms)
         )
@@ -341,6 +367,13 @@ def latent_vectors(
     return vectors, mean, cov
 
 
+def new_version(at: float | None = None) -> str:
+    """A version name that sorts by time (UTC, to the microsecond) and is unique: 20261127T024800.123456-1a2b3c4d."""
+    at = time.time() if at is None else at
+    micro = int(round(at * 1_000_000)) % 1_000_000
+    return f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime(at))}.{micro:06d}-{uuid.uuid4().hex[:8]}"
+
+
 # The index -----------------------------------------------------------------------------------------------
 
 
@@ -407,14 +440,21 @@ class Index:
         params: IndexParams | None = None,
         tokenizer: Tokenizer | None = None,
         workers: int = 1,
+        encoder: Encoder | None = None,
+        version: str | None = None,
     ) -> Index:
         """Tokenize and index `documents` (ids must be unique; read once, so a generator streaming
-        from a database will do), tokenizing in `workers` processes."""
+        from a database will do), tokenizing in `workers` processes; with an `encoder`, each document's
+        dense vector too (techmatch.dense, optional). `version` names the build (default: `new_version()`
+        now); give the time the documents were read, so versions sort by the data they hold."""
         params = params or IndexParams()
         tokenizer = tokenizer or default_tokenizer()
         started = time.perf_counter()
         ids: list[str] = []
-        forward, lengths, vocab = _forward_matrix(documents, ids, tokenizer, params.title_weight, workers)
+        dense_parts: list[F32] = []
+        forward, lengths, vocab = _forward_matrix(
+            documents, ids, tokenizer, params.title_weight, workers, encoder, dense_parts
+        )
         if not ids:
             raise InvalidIndexError("没有文档可以建立索引")
         if len(set(ids)) != len(ids):
@@ -451,9 +491,13 @@ class Index:
             "latent_mean": latent_mean,
             "latent_cov": latent_cov,
         }
+        extra: dict[str, Any] = {}
+        if encoder is not None:
+            arrays["dense"] = np.concatenate(dense_parts)
+            extra["dense_model"] = encoder.name
         manifest = Manifest(
             format=FORMAT,
-            version=f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:8]}",
+            version=version or new_version(),
             created=time.time(),
             documents=n_docs,
             vocabulary=n_terms,
@@ -462,9 +506,28 @@ class Index:
                 "postings": int(postings.nnz),
                 "workers": workers,
                 "build_seconds": {k: round(v, 2) for k, v in seconds.items()},
+                **extra,
             },
         )
         return cls(ids=ids, terms=terms, arrays=arrays, manifest=manifest, tokenizer=tokenizer)
+
+    @property
+    def dense_model(self) -> str | None:
+        """The name of the model that made this index's dense vectors; None when it has none."""
+        model = self.manifest.extra.get("dense_model")
+        return str(model) if model else None
+
+    @cached_property
+    def dense_moments(self) -> tuple[F64, F64]:
+        """Mean vector and covariance of the dense vectors (for z-scores over the whole collection)."""
+        vectors = self.arrays["dense"]
+        total, products = np.zeros(vectors.shape[1]), np.zeros((vectors.shape[1], vectors.shape[1]))
+        for start in range(0, len(vectors), 100_000):
+            block = np.asarray(vectors[start : start + 100_000], dtype=np.float64)
+            total += block.sum(axis=0)
+            products += block.T @ block
+        mean = total / len(vectors)
+        return mean, products / len(vectors) - np.outer(mean, mean)
 
     def save(self, folder: Path | str) -> Path:
         """Write the index into `folder` (created if needed); the manifest is written last."""
@@ -472,6 +535,8 @@ class Index:
         path.mkdir(parents=True, exist_ok=True)
         for name in ARRAYS:
             np.save(path / f"{name}.npy", self.arrays[name])
+        if self.dense_model:
+            save_vectors(path, self.arrays["dense"], self.dense_model)
         (path / "ids.json").write_text(json.dumps(self.ids, ensure_ascii=False), encoding="utf-8")
         (path / "terms.json").write_text(json.dumps(self.terms, ensure_ascii=False), encoding="utf-8")
         manifest = asdict(self.manifest)
@@ -496,9 +561,11 @@ class Index:
         try:
             # plain ndarray views of the mapped files (numpy.memmap's own indexing is slower)
             arrays = {name: np.asarray(np.load(path / f"{name}.npy", mmap_mode="r")) for name in ARRAYS}
+            if manifest.extra.get("dense_model"):
+                arrays["dense"] = load_vectors(path, str(manifest.extra["dense_model"]))
             ids = json.loads((path / "ids.json").read_text(encoding="utf-8"))
             terms = json.loads((path / "terms.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, InvalidVectorsError) as exc:
             raise InvalidIndexError(f"索引目录 {path} 不完整或已损坏：{exc}") from exc
         if (
             len(ids) != manifest.documents

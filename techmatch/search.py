@@ -13,7 +13,10 @@ A search runs in four steps:
    with the best expanded-query scores is compared with each candidate's; both signals are
    standardised (z-scores over the whole collection: the latent scores' mean and spread come from the
    index's mean vector and covariance) and mixed by `latent_weight`, and `original_weight` times the
-   standardised first-pass score is added so the query's own words keep a say.
+   standardised first-pass score is added so the query's own words keep a say;
+5. with a dense model (techmatch.dense, optional: the index built with the same encoder), the
+   candidates' cosine similarity to the query's vector, standardised the same way, weighted
+   `dense_weight`.
 
 An exact-match safeguard keeps the first pass's best document first when the original query matches it
 clearly better than any other (its score at least `pin_ratio` times the runner-up's): feedback and
@@ -33,7 +36,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from techmatch.index import Index
+from techmatch.dense import Encoder
+from techmatch.index import Index, InvalidIndexError
 
 __all__ = ["Hit", "Query", "Ranking", "SearchParams", "Searcher", "search", "top_k"]
 
@@ -56,6 +60,7 @@ class SearchParams:
     original_weight: float = 0.2
     pin_ratio: float = 1.25
     candidates: int = 1000
+    dense_weight: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -151,9 +156,18 @@ def _softmax_weights(scores: F64, temperature: float) -> F64:
 class Searcher:
     """Runs queries against one `Index` with one set of `SearchParams`."""
 
-    def __init__(self, index: Index, params: SearchParams | None = None) -> None:
+    def __init__(
+        self, index: Index, params: SearchParams | None = None, encoder: Encoder | None = None
+    ) -> None:
         self.index = index
         self.params = params or SearchParams()
+        if encoder is not None and index.dense_model is None:
+            encoder = None  # an index built without dense vectors: text and latent signals only
+        if encoder is not None and encoder.name != index.dense_model:
+            raise InvalidIndexError(
+                f"索引的稠密向量由模型 {index.dense_model!r} 生成，当前模型是 {encoder.name!r}：请重建索引"
+            )
+        self.encoder = encoder
         self._pointer_type = index.postings_docs.dtype  # the kernel wants one integer type
 
     def bm25(self, weights: Mapping[int, float], into: F32 | None = None) -> F32:
@@ -271,6 +285,8 @@ class Searcher:
                     similarity = ix.latent[rows].astype(np.float64) @ direction
                     latent_z = (similarity - float(ix.latent_mean @ direction)) / spread
             fused = fused + weight * latent_z
+        if self.encoder is not None and p.dense_weight > 0:
+            fused = fused + p.dense_weight * self._dense_z(text, rows)
         if p.pin_ratio > 0 and len(best_first) > 0:
             best, runner_up = best_first[0], (float(first[best_first[1]]) if len(best_first) > 1 else 0.0)
             if first[best] > 0 and first[best] >= p.pin_ratio * runner_up:
@@ -281,6 +297,18 @@ class Searcher:
                     where = np.array([len(rows) - 1])
                 fused[where[0]] = float(fused.max()) + 1.0
         return Ranking(rows, fused, lexical_z, latent_z, original, expanded, tokens)
+
+    def _dense_z(self, text: str, rows: I64) -> F64:
+        """The candidates' dense similarity to the query, as z-scores over the whole collection."""
+        assert self.encoder is not None
+        query = self.encoder.encode([text])[0].astype(np.float64)
+        mean, cov = self.index.dense_moments
+        spread = float(np.sqrt(max(float(query @ cov @ query), 0.0)))
+        if spread <= 1e-12:
+            return np.zeros(len(rows))
+        similarity = self.index.arrays["dense"][rows].astype(np.float64) @ query
+        z: F64 = (similarity - float(mean @ query)) / spread
+        return z
 
     def query(self, text: str) -> Query:
         """The weighted terms of `text` before and after feedback (for explanations)."""

@@ -13,12 +13,15 @@ enterprise kind, each with its indexed demands). `READERS` says which libraries 
 so a change to one rebuilds exactly those (fanxing.matching.services).
 """
 
+import fcntl
 import logging
 import os
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -32,7 +35,8 @@ from fanxing.core.workflow import Status, Visibility
 from fanxing.demands.models import Demand
 from fanxing.managers.models import ExpertProfile, ManagerProfile
 from fanxing.matching.bridge import document, enterprise_document, person_document
-from techmatch.index import Document, Index
+from techmatch.dense import Encoder, load_encoder
+from techmatch.index import Document, Index, InvalidIndexError, new_version
 from techmatch.search import Searcher
 
 logger = logging.getLogger(__name__)
@@ -56,6 +60,29 @@ class IndexStatus:
     version: str
     documents: int
     folder: str
+    vocabulary: int = 0
+    postings: int = 0
+    build_seconds: float = 0.0
+
+    @classmethod
+    def of(cls, library: str, index: Index) -> "IndexStatus":
+        extra = index.manifest.extra
+        return cls(
+            library,
+            index.version,
+            len(index),
+            str(root(library) / index.version),
+            index.manifest.vocabulary,
+            int(extra.get("postings", 0)),
+            round(sum(extra.get("build_seconds", {}).values()), 2),
+        )
+
+
+@cache
+def encoder() -> Encoder | None:
+    """The dense model named by FANXING_DENSE_MODEL, loaded once per process; None when unset.
+    A wrong path is reported by `fanxing check` (fanxing.matching.checks) before any search."""
+    return load_encoder(settings.FANXING_DENSE_MODEL or None)
 
 
 def root(library: str) -> Path:
@@ -92,24 +119,51 @@ def documents(library: str) -> Iterator[Document]:
     return (enterprise_document(o, o.indexed_demands) for o in enterprises)
 
 
-def rebuild(library: str) -> IndexStatus | None:
-    """Build a new version from the database and make it current; None when there is nothing to index."""
-    built = list(documents(library))
-    if not built:  # nothing to index any more: searches find nothing rather than old records
-        (root(library) / "CURRENT").unlink(missing_ok=True)
-        return None
-    index = Index.build(built)
+def rebuild(library: str, workers: int = 1) -> IndexStatus | None:
+    """Build a new version from the database and make it current; None when there is nothing to index.
+    The documents stream from the database into the build (tokenized in `workers` processes).
+
+    Rebuilds may run at the same time in several processes. The version is named by the time the
+    documents were read, and a version is made current only if no version read later is current
+    already (under a lock on the library's folder): a slow rebuild that read the data first never
+    replaces a newer one."""
     folder = root(library)
+    folder.mkdir(parents=True, exist_ok=True)
+    as_of = new_version()  # before the first read: this version holds every write committed by now
+    stream = documents(library)
+    first = next(stream, None)
+    if first is None:  # nothing to index any more: searches find nothing rather than old records
+        with _locked(folder):
+            if current_version(library) < as_of:
+                (folder / "CURRENT").unlink(missing_ok=True)
+        return None
+    index = Index.build(chain([first], stream), workers=workers, encoder=encoder(), version=as_of)
     index.save(folder / index.version)
-    pointer = folder / "CURRENT"
-    tmp = folder / f".CURRENT.{os.getpid()}.{threading.get_ident()}"
-    tmp.write_text(index.version, encoding="utf-8")
-    os.replace(tmp, pointer)
-    _prune(folder, keep=index.version)
-    return IndexStatus(library, index.version, len(index), str(folder / index.version))
+    with _locked(folder):
+        current = current_version(library)
+        if current > index.version:  # a rebuild that read the data later has already been published
+            shutil.rmtree(folder / index.version, ignore_errors=True)
+            return status(library)
+        tmp = folder / f".CURRENT.{os.getpid()}.{threading.get_ident()}"
+        tmp.write_text(index.version, encoding="utf-8")
+        os.replace(tmp, folder / "CURRENT")
+        _prune(folder, keep=index.version)
+    return IndexStatus.of(library, index)
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """An exclusive lock on a library's folder, across processes (flock on its .lock file)."""
+    with open(folder / ".lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _prune(folder: Path, keep: str) -> None:
+    """Remove versions older than the KEEP newest (called under the lock, so never the current one)."""
     versions = sorted((p for p in folder.iterdir() if p.is_dir()), key=lambda p: p.name, reverse=True)
     for old in versions[KEEP:]:
         if old.name != keep:
@@ -140,15 +194,15 @@ def searcher(library: str) -> Searcher | None:
         except Exception:  # a half-removed or unreadable version: keep what this process has
             logger.exception("could not load index %s/%s", library, version)
             return loaded[1] if loaded else None
-        result = Searcher(index)
+        try:
+            result = Searcher(index, encoder=encoder())
+        except InvalidIndexError:  # built with another dense model: words and latent vectors only
+            logger.warning("index %s/%s was built with another dense model; rebuild it", library, version)
+            result = Searcher(index)
         _loaded[library] = (version, result)
         return result
 
 
 def status(library: str) -> IndexStatus | None:
     found = searcher(library)
-    if found is None:
-        return None
-    return IndexStatus(
-        library, found.index.version, len(found.index), str(root(library) / found.index.version)
-    )
+    return None if found is None else IndexStatus.of(library, found.index)

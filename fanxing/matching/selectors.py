@@ -4,8 +4,9 @@ Directions: demand → achievements and achievement → demands (`Match`), and d
 technology managers and experts, achievement → enterprises likely to need it (`Recommendation`).
 
 The engine ranks by text (techmatch.search); each candidate the user may see is then scored on its
-structured fit and the two are combined: 0.7 × text relevance (the engine's score scaled to the best
-candidate) + 0.3 × fit, the fit being techmatch.fit's (field, TRL, price, ways, region). For people and
+structured fit and the two are combined by techmatch.explain: 0.7 × text relevance (the engine's score
+scaled between the best and the last candidate) + 0.3 × fit, the fit being techmatch.fit's (field, TRL,
+price, ways, region), with the query's words the record contains. For people and
 enterprises the fit is the field — their specialty fields, or the fields of an enterprise's published
 demands, against the record's field — and counts more: 0.4 × text relevance + 0.6 × field fit.
 """
@@ -39,14 +40,10 @@ from fanxing.matching.bridge import (
     record_pk,
 )
 from fanxing.matching.models import FactorWeights, MatchFeedback
-from techmatch.fit import DEFAULT_WEIGHTS, Factor, compatibility, structured_score
+from techmatch.explain import GENERIC_TERMS, explain, matched_terms
+from techmatch.fit import DEFAULT_WEIGHTS, Factor, compatibility
+from techmatch.search import Hit
 
-TEXT_WEIGHT, FIT_WEIGHT = 0.7, 0.3
-# Words too general to explain a match; the engine still ranks with them, the reasons leave them out.
-GENERIC_TERMS = frozenset(
-    "研究 方法 技术 分析 应用 影响 问题 系统 提高 进行 采用 结果 表明 实验 试验 条件 工艺 测定 设计 基于 一种 "
-    "我们 公司 希望 需要 寻求 目前 能够 可以 通过 实现 处理 效果 作用 特性 性能 情况 发展 建立 利用".split()
-)
 CANDIDATES = 50
 
 
@@ -105,39 +102,27 @@ def _matches(
     searcher = indexes.searcher(library)
     if searcher is None:
         return None
-    text = query_text(source)
-    hits = searcher.search(text, top=CANDIDATES, exclude=frozenset({doc_id(source)}))
+    ranking = searcher.rank(query_text(source))
+    hits = searcher.hits(ranking, CANDIDATES, exclude=frozenset({doc_id(source)}))
     if not hits:
         return []
     records = visible.filter(pk__in=[record_pk(h.id) for h in hits]).select_related("organisation__region")
     by_pk = {r.pk: r for r in records}
-    best, low = hits[0].score, hits[-1].score
-    spread = (best - low) or 1.0
-    query_terms = list(dict.fromkeys(searcher.index.tokenizer.tokens(text)))  # no second ranking
     names = labels()
     source_attrs = attributes(source)
-    weights = factor_weights()
-    matches = []
-    for hit in hits:
+
+    def factors_of(hit: Hit) -> tuple[Factor, ...] | None:
         record = by_pk.get(record_pk(hit.id))
         if record is None:  # not visible to this user, or changed since the index was built
-            continue
-        wanted, offered = (
-            (source_attrs, attributes(record)) if demand_side else (attributes(record), source_attrs)
-        )
-        factors = compatibility(wanted, offered, names)
-        fit = structured_score(factors, weights)
-        relevance = (hit.score - low) / spread
-        matches.append(Match(record, TEXT_WEIGHT * relevance + FIT_WEIGHT * fit, relevance, fit, factors, ()))
-    matches.sort(key=lambda m: -m.score)
-    # the matched terms only for what is shown: tokenizing every candidate costs more than ranking them
-    return [replace(m, terms=_terms_in(m.record, query_terms, searcher)) for m in matches[:top]]
+            return None
+        if demand_side:
+            return compatibility(source_attrs, attributes(record), names)
+        return compatibility(attributes(record), source_attrs, names)
 
-
-def _terms_in(record: Any, query_terms: list[str], searcher: Any) -> tuple[str, ...]:
-    own = set(searcher.index.tokenizer.tokens(query_text(record)))
-    return tuple(dict.fromkeys(t for t in query_terms if t in own and len(t) > 1 and t not in GENERIC_TERMS))[
-        :12
+    explained = explain(searcher.index, hits, ranking.tokens, factors_of, factor_weights())
+    return [
+        Match(by_pk[record_pk(e.hit.id)], e.score, e.text_score, e.fit_score, e.factors, e.terms)
+        for e in explained[:top]
     ]
 
 
@@ -158,11 +143,11 @@ def search(user: AnyUser, text: str, top: int = 20) -> dict[str, list[Found]]:
         if searcher is None or not text.strip():
             results[library] = []
             continue
-        hits = searcher.search(text, top=top * 2)
+        ranking = searcher.rank(text)
+        hits = searcher.hits(ranking, top * 2)
         by_pk = {r.pk: r for r in visible.filter(pk__in=[record_pk(h.id) for h in hits])}
-        terms = list(dict.fromkeys(searcher.index.tokenizer.tokens(text)))
         found = [
-            Found(by_pk[record_pk(h.id)], h.score, _terms_in(by_pk[record_pk(h.id)], terms, searcher))
+            Found(by_pk[record_pk(h.id)], h.score, matched_terms(searcher.index, h.row, ranking.tokens))
             for h in hits
             if record_pk(h.id) in by_pk
         ]

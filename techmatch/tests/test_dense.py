@@ -25,6 +25,8 @@ from techmatch.dense import (
     save_vectors,
     saved_model,
 )
+from techmatch.index import Document, Index, IndexParams, InvalidIndexError
+from techmatch.search import Searcher, SearchParams
 
 ENGLISH = [
     (
@@ -220,3 +222,48 @@ def test_a_folder_without_vectors_or_with_damaged_ones_is_refused(tmp_path: Path
     np.save(tmp_path / "dense.npy", np.eye(3, 8, dtype=np.float32))
     with pytest.raises(InvalidVectorsError, match="不一致"):
         load_vectors(tmp_path, "model")
+
+
+# The engine with dense vectors ------------------------------------------------------------------------
+
+PAPERS = [
+    Document("d1", "Reverse osmosis membranes for seawater desalination", "Membranes that purify sea water."),
+    Document(
+        "d2", "Cathode materials for lithium-ion batteries", "Nickel-rich cathodes raise energy density."
+    ),
+    Document("d3", "Defect detection with convolutional networks", "Deep learning finds flaws on parts."),
+    Document("d4", "Shrimp farming wastewater treatment", "Microbes remove ammonia from pond water."),
+]
+
+
+def test_an_index_built_with_a_model_ranks_by_meaning_too_and_round_trips(
+    encoder: Encoder, tmp_path: Path
+) -> None:
+    index = Index.build(PAPERS, IndexParams(latent_dims=2), encoder=encoder)
+    assert index.dense_model == encoder.name and index.arrays["dense"].shape == (4, encoder.dim)
+    # "water" is in d1 and d4 and d4 is shorter, so the words alone put d4 first; the meaning (the
+    # ocean, sea water) puts d1 first once the dense signal counts
+    query = "water from the ocean"
+    lexical_only = Searcher(index, SearchParams(latent_weight=0.0)).search(query, top=2)
+    assert [hit.id for hit in lexical_only] == ["d4", "d1"]
+    dense = Searcher(index, SearchParams(latent_weight=0.0, dense_weight=5.0), encoder)
+    assert [hit.id for hit in dense.search(query, top=2)] == ["d1", "d4"]
+    loaded = Index.load(index.save(tmp_path / "idx"))
+    assert loaded.dense_model == encoder.name
+    np.testing.assert_allclose(loaded.arrays["dense"], index.arrays["dense"])
+
+
+def test_an_index_is_not_queried_with_another_model(encoder: Encoder) -> None:
+    index = Index.build(PAPERS, IndexParams(latent_dims=0), encoder=encoder)
+
+    class Other:
+        name, dim = "another-model", encoder.dim
+
+        def encode(self, texts: object, batch_size: int = 64) -> np.ndarray:
+            raise AssertionError("not to be called")
+
+    with pytest.raises(InvalidIndexError, match="another-model"):
+        Searcher(index, encoder=Other())
+    # an index without vectors simply ignores the model
+    plain = Index.build(PAPERS, IndexParams(latent_dims=0))
+    assert Searcher(plain, encoder=encoder).encoder is None

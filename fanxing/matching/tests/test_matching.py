@@ -2,6 +2,7 @@
 
 import json
 from io import StringIO
+from unittest import mock
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
@@ -17,6 +18,7 @@ from fanxing.demands.services import demand_move
 from fanxing.managers.models import ExpertProfile, ManagerProfile
 from fanxing.matching import indexes
 from fanxing.matching.selectors import achievements_for_demand, demands_for_achievement, people_for
+from techmatch.index import new_version
 from tests.base import PersonasTestCase, make_achievement, make_demand
 
 
@@ -224,3 +226,30 @@ class MatchingApiTest(PersonasTestCase):
         self.assertEqual(response.status_code, 204)
         mine = self.client.get(f"/api/v1/demands/{demand.pk}/matches", headers=headers).json()
         self.assertNotIn(shrimp.pk, [i["id"] for i in mine["items"]])
+
+
+class ConcurrentRebuildTest(PersonasTestCase):
+    """Rebuilds in several processes: the version that read the data last stays current."""
+
+    def test_a_rebuild_that_read_the_data_earlier_never_replaces_a_newer_one(self) -> None:
+        make_achievement(self.qdu, title="对虾养殖尾水微生物处理技术")
+        stale = new_version()  # a slow rebuild elsewhere read the database at this moment ...
+        newer = indexes.rebuild("achievements")  # ... and this one read it later and finished first
+        assert newer is not None
+        make_achievement(self.qdu, title="锂电池正极材料包覆工艺")
+        with mock.patch.object(indexes, "new_version", return_value=stale):
+            indexes.rebuild("achievements")  # the slow one finishes now
+        self.assertEqual(indexes.current_version("achievements"), newer.version)
+        self.assertFalse((indexes.root("achievements") / stale).exists())
+        fresh = indexes.rebuild("achievements")  # the next rebuild reads both achievements
+        assert fresh is not None
+        self.assertEqual((indexes.current_version("achievements"), fresh.documents), (fresh.version, 2))
+
+    def test_the_index_command_rebuilds_one_library_and_reports_it(self) -> None:
+        make_achievement(self.qdu, title="对虾养殖尾水微生物处理技术")
+        out = StringIO()
+        call_command("index", "rebuild", "--library", "achievements", "--workers", "1", "--json", stdout=out)
+        body = json.loads(out.getvalue())
+        self.assertEqual(list(body), ["achievements"])
+        self.assertEqual(body["achievements"]["documents"], 1)
+        self.assertGreater(body["achievements"]["vocabulary"], 0)

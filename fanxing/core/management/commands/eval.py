@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from techmatch.dense import DenseUnavailableError, load_encoder
 from techmatch.evaluate import TaskError, TaskResult, evaluate
 
 
@@ -19,6 +20,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--json", action="store_true", help="在标准输出只打印 JSON（进度写到标准错误）")
         parser.add_argument("--limit", type=int, help="每个任务只评估前 N 个查询（用于快速检查）")
+        parser.add_argument(
+            "--dense-model", help="用这个本地 sentence-transformers 模型目录加入稠密向量（可选，默认不用）"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         folders = [Path(name) for name in options["taskdirs"]]
@@ -38,6 +42,10 @@ class Command(BaseCommand):
             self.stdout.flush()
 
         try:
-            evaluate(folders, limit=options["limit"], progress=sys.stderr, on_result=show)
+            encoder = load_encoder(options["dense_model"])
+        except DenseUnavailableError as error:
+            raise CommandError(str(error)) from error
+        try:
+            evaluate(folders, limit=options["limit"], progress=sys.stderr, on_result=show, encoder=encoder)
         except TaskError as error:
             raise CommandError(str(error)) from error

@@ -1,0 +1,26 @@
+"""System checks of the matching settings (`fanxing check`, and before `runserver` and the tests)."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, register
+
+from techmatch.dense import DenseUnavailableError, load_encoder
+
+
+@register()
+def dense_model_check(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """A FANXING_DENSE_MODEL that is set must name a loadable sentence-transformers model folder."""
+    if not settings.FANXING_DENSE_MODEL:
+        return []
+    try:
+        load_encoder(settings.FANXING_DENSE_MODEL)
+    except DenseUnavailableError as error:
+        return [
+            Error(
+                f"FANXING_DENSE_MODEL 无法使用：{error}",
+                hint="改正模型目录，或清空 FANXING_DENSE_MODEL 以不用稠密向量",
+                id="fanxing.E001",
+            )
+        ]
+    return []
