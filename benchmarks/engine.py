@@ -515,6 +515,7 @@ def main(argv: list[str]) -> None:
         return
     sizes = sorted(set(args.sizes + ([1_000_000] if args.large else [])))
     started = time.perf_counter()
+    code = commit()  # the code the children import now, not what is committed by the end
     results = []
     with tempfile.TemporaryDirectory(prefix="engine-bench-") as tmp:
         for size in sizes:
@@ -527,7 +528,7 @@ def main(argv: list[str]) -> None:
             results.append(json.loads(out.read_text(encoding="utf-8")))
     report = {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "commit": commit(),
+        "commit": code,
         "machine": machine(),
         "command": " ".join([Path(sys.executable).name, "benchmarks/engine.py", *argv]),
         "demands_per_size": args.demands,

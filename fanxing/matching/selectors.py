@@ -106,7 +106,11 @@ def _matches(
     hits = searcher.hits(ranking, CANDIDATES, exclude=frozenset({doc_id(source)}))
     if not hits:
         return []
-    records = visible.filter(pk__in=[record_pk(h.id) for h in hits]).select_related("organisation__region")
+    records = (
+        visible.filter(pk__in=[record_pk(h.id) for h in hits])
+        .select_related("organisation__region", "field")
+        .prefetch_related("ways")
+    )
     by_pk = {r.pk: r for r in records}
     names = labels()
     source_attrs = attributes(source)
