@@ -187,6 +187,18 @@ def can_set_manager_level(user: AnyUser) -> bool:
     return is_admin(user)
 
 
+def can_record_certificate(user: AnyUser) -> bool:
+    """Certificates carry numbers issued by a certifying body: the bureau records them."""
+    return is_admin(user)
+
+
+def can_record_training(user: AnyUser, manager_user: Any) -> bool:
+    """Training records: the bureau for anyone, a technology manager for themselves."""
+    return is_admin(user) or bool(
+        user.is_authenticated and user.is_active and user.role == "manager" and user.pk == manager_user.pk
+    )
+
+
 def can_see_recommendations(user: AnyUser, record: Any) -> bool:
     """推荐技术经理人, 推荐评审专家 and 潜在需求企业 of a record: its own organisation and bureau admins."""
     return is_admin(user) or is_member(user, record.organisation_id)

@@ -6,8 +6,11 @@ brokerage issue adds (certificates, training records and hours, the leads a mana
 off `ManagerProfile` by foreign key, so this table keeps only who the person is and what they know.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
@@ -103,3 +106,52 @@ class ExpertProfile(Profile):
 
     def get_absolute_url(self) -> str:
         return reverse("managers:expert", args=[self.pk])
+
+
+class Certificate(models.Model):
+    """A technology manager's certificate (证书), with its number; recorded by the bureau."""
+
+    manager = models.ForeignKey(
+        ManagerProfile, models.CASCADE, related_name="certificates", verbose_name="技术经理人"
+    )
+    name = models.CharField("证书名称", max_length=100, help_text="例如：技术经理人能力评价证书（中级）")
+    number = models.CharField("证书编号", max_length=50, unique=True)
+    level = models.CharField("等级", max_length=12, choices=ManagerProfile.Level.choices, blank=True)
+    issuer = models.CharField("发证机构", max_length=100)
+    issued_on = models.DateField("发证日期")
+    expires_on = models.DateField("有效期至", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "技术经理人证书"
+        ordering = ["-issued_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.number}）"
+
+    def clean(self) -> None:
+        if self.expires_on and self.issued_on and self.expires_on < self.issued_on:
+            raise ValidationError({"expires_on": "有效期不能早于发证日期"})
+
+
+class TrainingRecord(models.Model):
+    """A course a technology manager attended: hours, date, provider (培训记录)."""
+
+    manager = models.ForeignKey(
+        ManagerProfile, models.CASCADE, related_name="trainings", verbose_name="技术经理人"
+    )
+    course = models.CharField("课程", max_length=100)
+    hours = models.DecimalField(
+        "学时",
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("500"))],
+    )
+    date = models.DateField("培训日期")
+    provider = models.CharField("培训机构", max_length=100)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "技术经理人培训记录"
+        ordering = ["-date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.course}（{self.hours} 学时）"

@@ -1,14 +1,17 @@
 """Reads on the people directories, with the access rules of fanxing.accounts.permissions applied."""
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
 from django.http import Http404
 
 from fanxing.accounts import permissions
 from fanxing.accounts.permissions import AnyUser
 from fanxing.core.selectors import field_ids
-from fanxing.managers.models import ExpertProfile, ManagerProfile, Profile
+from fanxing.managers.models import Certificate, ExpertProfile, ManagerProfile, Profile, TrainingRecord
 
 MODELS: dict[str, type[Profile]] = {"managers": ManagerProfile, "experts": ExpertProfile}
 
@@ -62,3 +65,39 @@ def own_profile(user: AnyUser) -> Profile | None:
         return None
     model = ManagerProfile if user.role == ManagerProfile.ROLE else ExpertProfile
     return model.objects.filter(user=user).prefetch_related("specialty_fields").first()
+
+
+@dataclass(frozen=True)
+class TrainingYear:
+    """One year of the corps of technology managers: people trained, hours, people certified."""
+
+    year: int
+    trained: int
+    hours: Decimal
+    certified: int
+
+
+def training_by_year() -> list[TrainingYear]:
+    """Per year, the managers who attended training, their hours, and the managers certified that year."""
+    trained = {
+        row["year"]: row
+        for row in TrainingRecord.objects.annotate(year=ExtractYear("date"))
+        .values("year")
+        .annotate(people=Count("manager", distinct=True), hours=Sum("hours"))
+    }
+    certified = dict(
+        Certificate.objects.annotate(year=ExtractYear("issued_on"))
+        .values("year")
+        .annotate(people=Count("manager", distinct=True))
+        .values_list("year", "people")
+    )
+    years = sorted(set(trained) | set(certified))
+    return [
+        TrainingYear(
+            year,
+            trained[year]["people"] if year in trained else 0,
+            trained[year]["hours"] if year in trained else Decimal(0),
+            certified.get(year, 0),
+        )
+        for year in years
+    ]

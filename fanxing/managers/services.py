@@ -14,7 +14,7 @@ from fanxing.accounts import permissions
 from fanxing.accounts.models import User
 from fanxing.core.models import TechField
 from fanxing.core.services import audit, diff, require, snapshot
-from fanxing.managers.models import ExpertProfile, ManagerProfile, Profile
+from fanxing.managers.models import Certificate, ExpertProfile, ManagerProfile, Profile, TrainingRecord
 from fanxing.matching.services import index_schedule_rebuild
 
 P = TypeVar("P", bound=Profile)
@@ -89,3 +89,39 @@ def _check_specialty_fields(specialty_fields: Sequence[TechField]) -> None:
 
 def _codes(specialty_fields: Any) -> list[str]:
     return sorted(f.code for f in specialty_fields)
+
+
+CERTIFICATE_FIELDS = ["name", "number", "level", "issuer", "issued_on", "expires_on"]
+TRAINING_FIELDS = ["course", "hours", "date", "provider"]
+
+
+@transaction.atomic
+def certificate_add(*, by: User | None, manager: ManagerProfile, fields: dict[str, Any]) -> Certificate:
+    """Record a certificate of a technology manager (the bureau); its number must be new."""
+    if by is not None:
+        require(permissions.can_record_certificate(by), "证书由科技局管理员登记")
+    return _add(Certificate, CERTIFICATE_FIELDS, by, manager, fields)
+
+
+@transaction.atomic
+def training_add(*, by: User | None, manager: ManagerProfile, fields: dict[str, Any]) -> TrainingRecord:
+    """Record a course a technology manager attended (the bureau, or the manager themselves)."""
+    if by is not None:
+        require(permissions.can_record_training(by, manager.user), "只能登记自己的培训记录")
+    return _add(TrainingRecord, TRAINING_FIELDS, by, manager, fields)
+
+
+R = TypeVar("R", Certificate, TrainingRecord)
+
+
+def _add(
+    model: type[R], names: list[str], by: User | None, manager: ManagerProfile, fields: dict[str, Any]
+) -> R:
+    unknown = set(fields) - set(names)
+    if unknown:
+        raise ValidationError(f"不能填写这些字段：{'、'.join(sorted(unknown))}")
+    record = model(manager=manager, **{k: v.strip() if isinstance(v, str) else v for k, v in fields.items()})
+    record.full_clean()  # names the field and the reason (a repeated certificate number, hours out of range)
+    record.save()
+    audit(actor=by, action="create", target=record, changes={k: [None, str(v)] for k, v in fields.items()})
+    return record

@@ -55,6 +55,8 @@ def profile_detail(request: HttpRequest, directory: str, pk: int) -> HttpRespons
         "can_edit": permissions.can_edit_profile(request.user, profile.user),
         "section": directory,
     }
+    if directory == "managers":
+        context["training_hours"] = sum(t.hours for t in profile.trainings.all())
     return render(request, "managers/profile.html", context)
 
 
