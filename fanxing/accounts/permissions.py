@@ -187,6 +187,11 @@ def can_set_manager_level(user: AnyUser) -> bool:
     return is_admin(user)
 
 
+def can_manage_alliance(user: AnyUser) -> bool:
+    """The alliance's members and their roles are kept by the bureau."""
+    return is_admin(user)
+
+
 def can_record_certificate(user: AnyUser) -> bool:
     """Certificates carry numbers issued by a certifying body: the bureau records them."""
     return is_admin(user)

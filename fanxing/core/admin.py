@@ -2,7 +2,16 @@
 
 from django.contrib import admin
 
-from fanxing.core.models import AuditEntry, ConversionWay, Job, Organisation, Region, TechField, TrlLevel
+from fanxing.core.models import (
+    AllianceMember,
+    AuditEntry,
+    ConversionWay,
+    Job,
+    Organisation,
+    Region,
+    TechField,
+    TrlLevel,
+)
 
 
 @admin.register(Organisation)
@@ -60,3 +69,11 @@ class AuditEntryAdmin(admin.ModelAdmin):
 class JobAdmin(admin.ModelAdmin):
     list_display = ["id", "kind", "owner", "status", "done", "total", "created_at", "finished_at"]
     list_filter = ["kind", "status"]
+
+
+@admin.register(AllianceMember)
+class AllianceMemberAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "role", "joined_on", "left_on"]
+    list_filter = ["role"]
+    search_fields = ["organisation__name"]
+    autocomplete_fields = ["organisation"]

@@ -1,8 +1,11 @@
-"""Organisations, the reference data every library shares, and the audit log."""
+"""Organisations, the alliance, the reference data every library shares, and the audit log."""
+
+from datetime import date
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -185,3 +188,34 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else (100 if self.status == "done" else 0)
+
+
+class AllianceMember(models.Model):
+    """An organisation's membership of the district's 科技成果转化联盟 (technology-transfer alliance)."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", "理事长单位"
+        VICE_CHAIR = "vice_chair", "副理事长单位"
+        COUNCIL = "council", "理事单位"
+        MEMBER = "member", "成员单位"
+
+    organisation = models.OneToOneField(
+        Organisation, models.CASCADE, related_name="alliance_membership", verbose_name="机构"
+    )
+    role = models.CharField("联盟职务", max_length=12, choices=Role.choices, default=Role.MEMBER)
+    joined_on = models.DateField("加入日期")
+    left_on = models.DateField("退出日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "科技成果转化联盟成员"
+        ordering = ["joined_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}（{self.get_role_display()}）"
+
+    def clean(self) -> None:
+        if self.left_on and self.joined_on and self.left_on < self.joined_on:
+            raise ValidationError({"left_on": "退出日期不能早于加入日期"})
+
+    def member_on(self, day: date) -> bool:
+        return self.joined_on <= day and (self.left_on is None or day <= self.left_on)

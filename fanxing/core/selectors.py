@@ -1,14 +1,15 @@
-"""Reads shared by the libraries: the filters a list takes and how they apply."""
+"""Reads shared by the libraries: the filters a list takes and how they apply; the alliance's activity."""
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from fanxing.accounts import permissions
 from fanxing.accounts.permissions import AnyUser
-from fanxing.core.models import Organisation, TechField
+from fanxing.core.models import AllianceMember, Organisation, TechField
 
 
 @dataclass(frozen=True)
@@ -107,3 +108,46 @@ def organisation_list(*, q: str = "", kind: str = "") -> QuerySet[Organisation]:
     if kind:
         qs = qs.filter(kind=kind)
     return qs.order_by("name")
+
+
+@dataclass(frozen=True)
+class MemberActivity:
+    """What an alliance member did in a year: achievements and demands it published."""
+
+    member: AllianceMember
+    achievements: int
+    demands: int
+
+    @property
+    def total(self) -> int:
+        return self.achievements + self.demands
+
+
+def alliance_activity(year: int) -> list[MemberActivity]:
+    """The members of the alliance at some time in `year`, with what they published that year, most active
+    first. (Contracts join when the brokerage records them.)"""
+    from fanxing.achievements.models import Achievement
+    from fanxing.demands.models import Demand
+
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    members = list(
+        AllianceMember.objects.filter(joined_on__lte=end)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
+        .select_related("organisation")
+    )
+    ids = [m.organisation_id for m in members]
+
+    def published(model: Any) -> dict[int, int]:
+        rows = (
+            model.objects.filter(organisation_id__in=ids, published_at__year=year)
+            .values("organisation_id")
+            .annotate(n=Count("pk"))
+        )
+        return {row["organisation_id"]: row["n"] for row in rows}
+
+    achievements, demands = published(Achievement), published(Demand)
+    activity = [
+        MemberActivity(m, achievements.get(m.organisation_id, 0), demands.get(m.organisation_id, 0))
+        for m in members
+    ]
+    return sorted(activity, key=lambda a: (-a.total, a.member.joined_on, a.member.pk))

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from fanxing.accounts import permissions
 from fanxing.accounts.models import User
-from fanxing.core.models import AuditEntry, Organisation
+from fanxing.core.models import AllianceMember, AuditEntry, Organisation
 from fanxing.core.workflow import MOVES, Status
 from fanxing.matching.services import index_schedule_rebuild
 
@@ -205,3 +205,29 @@ def reviewed_record_save(
 
 
 AUTO_FIELDS = {"id", "created_at", "updated_at", "created_by"}
+
+
+ALLIANCE_FIELDS = ["role", "joined_on", "left_on"]
+
+
+@transaction.atomic
+def alliance_member_save(
+    *, by: User | None, organisation: Organisation, fields: dict[str, Any]
+) -> AllianceMember:
+    """Admit an organisation to the alliance or change its membership (role, dates): the bureau only."""
+    if by is not None:
+        require(permissions.can_manage_alliance(by), "联盟成员由科技局管理员维护")
+    unknown = set(fields) - set(ALLIANCE_FIELDS)
+    if unknown:
+        raise ValidationError(f"不能修改这些字段：{'、'.join(sorted(unknown))}")
+    member = AllianceMember.objects.select_for_update().filter(organisation=organisation).first()
+    before = {} if member is None else snapshot(member, ALLIANCE_FIELDS)
+    member = member or AllianceMember(organisation=organisation)
+    for name, value in fields.items():
+        setattr(member, name, value)
+    member.full_clean()
+    member.save()
+    changes = diff(before, snapshot(member, ALLIANCE_FIELDS))
+    if changes:
+        audit(actor=by, action="update" if before else "create", target=member, changes=changes)
+    return member
