@@ -187,6 +187,21 @@ def can_set_manager_level(user: AnyUser) -> bool:
     return is_admin(user)
 
 
+def can_grant_rights(user: AnyUser, achievement: Any) -> bool:
+    """Grants of rights in a service achievement (赋权) are the unit's decision: its admins, or the bureau."""
+    return is_admin(user) or bool(
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.ORG_ADMIN
+        and user.organisation_id == achievement.organisation_id
+    )
+
+
+def can_view_ledger(user: AnyUser, organisation: Any) -> bool:
+    """A unit's ledger of service achievements (单列管理): its own members and the bureau."""
+    return is_admin(user) or is_member(user, organisation.pk)
+
+
 def can_manage_alliance(user: AnyUser) -> bool:
     """The alliance's members and their roles are kept by the bureau."""
     return is_admin(user)

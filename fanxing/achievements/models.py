@@ -1,7 +1,8 @@
-"""Scientific achievements (科技成果), their patents and team."""
+"""Scientific achievements (科技成果), their patents and team, and the rights granted in them (赋权)."""
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -134,3 +135,43 @@ class TeamMember(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RightsGrant(models.Model):
+    """A grant of rights in a service achievement to the researchers who made it (赋权): ownership or
+    long-term use, a share, a date. The grants of a university's or institute's achievements make up the
+    rights history of its ledger of service achievements (单列管理)."""
+
+    class Kind(models.TextChoices):
+        OWNERSHIP = "ownership", "所有权"
+        LONG_TERM_USE = "use", "长期使用权"
+
+    achievement = models.ForeignKey(
+        Achievement, models.CASCADE, related_name="rights_grants", verbose_name="科技成果"
+    )
+    kind = models.CharField("赋权方式", max_length=10, choices=Kind.choices)
+    grantees = models.CharField("受让科研人员", max_length=200, help_text="姓名，多人用顿号分隔")
+    share = models.DecimalField(
+        "份额（%）",
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
+    )
+    granted_on = models.DateField("赋权日期")
+    term_years = models.PositiveSmallIntegerField(
+        "使用期限（年）", null=True, blank=True, help_text="长期使用权填写；所有权不填"
+    )
+    document_no = models.CharField("批准文号", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "职务科技成果赋权记录"
+        ordering = ["granted_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.achievement} · {self.get_kind_display()} {self.share}%"
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.OWNERSHIP and self.term_years:
+            raise ValidationError({"term_years": "所有权赋权没有使用期限"})
+        if self.kind == self.Kind.LONG_TERM_USE and not self.term_years:
+            raise ValidationError({"term_years": "长期使用权请填写使用期限（年）"})

@@ -1,11 +1,13 @@
 """Reads on achievements, with the visibility rules applied."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
 from fanxing.accounts import permissions
 from fanxing.accounts.permissions import AnyUser
 from fanxing.achievements.models import Achievement
+from fanxing.core.models import Organisation
 from fanxing.core.selectors import ListFilters, apply_filters
 
 SORTS = {
@@ -48,3 +50,16 @@ def achievement_get(user: AnyUser, pk: int) -> Achievement:
     if record is None or not permissions.can_view(user, record):
         raise Http404("成果不存在或无权查看")
     return record
+
+
+def service_ledger(user: AnyUser, organisation: Organisation) -> QuerySet[Achievement]:
+    """A university's or institute's ledger of service achievements (单列管理): every achievement of the
+    unit, whatever its status, with its grants of rights; for the unit's members and the bureau."""
+    if not permissions.can_view_ledger(user, organisation):
+        raise PermissionDenied("只有本单位人员和科技局管理员可以查看职务科技成果台账")
+    return (
+        Achievement.objects.filter(organisation=organisation)
+        .select_related("field")
+        .prefetch_related("rights_grants")
+        .order_by("-created_at", "-pk")
+    )

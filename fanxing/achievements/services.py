@@ -1,13 +1,16 @@
-"""Writes on achievements: create, change (with patents and team), workflow moves."""
+"""Writes on achievements: create, change (with patents and team), workflow moves, grants of rights."""
 
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
 
+from fanxing.accounts import permissions
 from fanxing.accounts.models import User
-from fanxing.achievements.models import Achievement, Patent, TeamMember
-from fanxing.core.services import audit, record_move, reviewed_record_save
+from fanxing.achievements.models import Achievement, Patent, RightsGrant, TeamMember
+from fanxing.core.services import audit, record_move, require, reviewed_record_save
 from fanxing.core.validators import parse_patent_number
 from fanxing.core.workflow import Status
 from fanxing.matching.services import index_schedule_rebuild
@@ -102,3 +105,36 @@ def achievement_move(
     if action in ("publish", "withdraw", "expire"):  # the moves that change what is published
         index_schedule_rebuild("achievements")
     return record
+
+
+GRANT_FIELDS = ["kind", "grantees", "share", "granted_on", "term_years", "document_no"]
+
+
+@transaction.atomic
+def rights_grant_add(*, by: User | None, achievement: Achievement, fields: dict[str, Any]) -> RightsGrant:
+    """Record a grant of rights (赋权) in a service achievement: by its unit's admins or the bureau. The
+    ownership granted in one achievement cannot pass 100 %, and a grant cannot be dated in the future."""
+    if by is not None:
+        require(permissions.can_grant_rights(by, achievement), "只有成果所属单位的管理员可以登记赋权")
+    unknown = set(fields) - set(GRANT_FIELDS)
+    if unknown:
+        raise ValidationError(f"不能填写这些字段：{'、'.join(sorted(unknown))}")
+    achievement = Achievement.objects.select_for_update().get(pk=achievement.pk)  # one grant at a time
+    grant = RightsGrant(
+        achievement=achievement, **{k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
+    )
+    grant.full_clean()
+    if grant.granted_on > timezone.localdate():
+        raise ValidationError({"granted_on": "赋权日期不能晚于今天"})
+    if grant.kind == RightsGrant.Kind.OWNERSHIP:
+        granted = (
+            achievement.rights_grants.filter(kind=RightsGrant.Kind.OWNERSHIP).aggregate(s=Sum("share"))["s"]
+            or 0
+        )
+        if granted + grant.share > 100:
+            raise ValidationError(
+                {"share": f"该成果已赋予所有权 {granted}%，再赋 {grant.share}% 将超过 100%"}
+            )
+    grant.save()
+    audit(actor=by, action="create", target=grant, changes={k: [None, str(v)] for k, v in fields.items()})
+    return grant
