@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from fanxing.achievements.models import Achievement, Patent, TeamMember
+from fanxing.achievements.models import Achievement, Patent, RightsGrant, TeamMember
 
 
 class PatentInline(admin.TabularInline):
@@ -24,3 +24,11 @@ class AchievementAdmin(admin.ModelAdmin):
     filter_horizontal = ["ways"]
     inlines = [PatentInline, TeamInline]
     readonly_fields = ["created_at", "updated_at", "submitted_at", "published_at", "created_by"]
+
+
+@admin.register(RightsGrant)
+class RightsGrantAdmin(admin.ModelAdmin):
+    list_display = ["achievement", "kind", "grantees", "share", "granted_on", "term_years"]
+    list_filter = ["kind"]
+    search_fields = ["achievement__title", "grantees", "document_no"]
+    autocomplete_fields = ["achievement"]
