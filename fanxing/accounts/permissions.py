@@ -14,13 +14,16 @@ apply the same rule as detail pages.
   their own profile; the bureau edits any and alone sets a manager's level.
 - Recommendations about a record (推荐技术经理人, 推荐评审专家, 潜在需求企业) go to the record's own
   organisation and bureau admins.
+- Technology contracts (技术合同): bureau admins see and change all; organisation admins and staff change
+  their own organisation's contracts; members of an organisation that is a party to a contract read it;
+  a technology manager reads the contracts linked to their leads.
 """
 
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from fanxing.accounts.models import AccessRequest, Role, User
@@ -222,3 +225,37 @@ def can_record_training(user: AnyUser, manager_user: Any) -> bool:
 def can_see_recommendations(user: AnyUser, record: Any) -> bool:
     """推荐技术经理人, 推荐评审专家 and 潜在需求企业 of a record: its own organisation and bureau admins."""
     return is_admin(user) or is_member(user, record.organisation_id)
+
+
+CONTRACT_EDITOR_ROLES = (Role.ORG_ADMIN, Role.ORG_STAFF)
+
+
+def contract_visible_q(user: AnyUser) -> Q:
+    """Technology contracts this user may read: see the module's docstring."""
+    from fanxing.deals.models import ContractParty  # deals imports this module
+
+    if is_admin(user):
+        return Q()
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    q = Q(lead__manager_id=user.pk) if user.role == Role.MANAGER else Q(pk__in=[])
+    if user.organisation_id:
+        party = ContractParty.objects.filter(contract_id=OuterRef("pk"), organisation_id=user.organisation_id)
+        q |= Q(organisation_id=user.organisation_id) | Q(Exists(party))
+    return q
+
+
+def can_view_contract(user: AnyUser, contract: Any) -> bool:
+    return type(contract).objects.filter(contract_visible_q(user), pk=contract.pk).exists()
+
+
+def can_create_contract_for(user: AnyUser, organisation_id: int | None) -> bool:
+    """May this user keep a contract on record for this organisation (its admins and staff, the bureau)?"""
+    return is_admin(user) or bool(
+        user.is_authenticated and user.role in CONTRACT_EDITOR_ROLES and is_member(user, organisation_id)
+    )
+
+
+def can_edit_contract(user: AnyUser, contract: Any) -> bool:
+    """Change a contract, its parties, registration, schedule and payments."""
+    return can_create_contract_for(user, contract.organisation_id)
