@@ -2,12 +2,16 @@
 from a match. Technology contracts (技术合同) with their parties, payment schedule and payments received."""
 
 import operator
+from decimal import Decimal
 from functools import reduce
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+
+from fanxing.deals import rewards
 
 
 class Lead(models.Model):
@@ -301,3 +305,59 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.received_on} {self.amount:f} 万元"
+
+
+class RewardRule(models.Model):
+    """An organisation's published rule for rewarding the people who made its service achievements: the
+    team's shares (per cent; never below the law's, fanxing.deals.rewards) and the costs it deducts."""
+
+    organisation = models.OneToOneField(
+        "core.Organisation", models.CASCADE, related_name="reward_rule", verbose_name="机构"
+    )
+    transfer_share = models.DecimalField(
+        "转让、许可净收入的奖励比例（%）", max_digits=5, decimal_places=2, default=50
+    )
+    equity_share = models.DecimalField(
+        "作价投资股份的奖励比例（%）", max_digits=5, decimal_places=2, default=50
+    )
+    implementation_share = models.DecimalField(
+        "实施转化营业利润的奖励比例（%）", max_digits=5, decimal_places=2, default=5
+    )
+    deductible = models.JSONField("可扣除的费用类别", default=list, blank=True)
+    document_no = models.CharField("制度文号", max_length=100, blank=True)
+    published_on = models.DateField("发布日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "科技成果转化奖励规则"
+
+    def __str__(self) -> str:
+        return f"{self.organisation} 奖励规则"
+
+    def as_rule(self) -> rewards.RewardRule:
+        """The rule as the calculation takes it (raises RewardError when it breaks the law's minimum)."""
+        return rewards.RewardRule(
+            transfer_share=self.transfer_share,
+            equity_share=self.equity_share,
+            implementation_share=self.implementation_share,
+            deductible=frozenset(self.deductible),
+        )
+
+
+class ContractCost(models.Model):
+    """A direct cost the owning organisation bore for a contract (元), which its rule may deduct."""
+
+    contract = models.ForeignKey(TechContract, models.CASCADE, related_name="costs")
+    kind = models.CharField("费用类别", max_length=12, choices=list(rewards.COST_KINDS.items()))
+    amount = models.DecimalField(
+        "金额（元）", max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    incurred_on = models.DateField("发生日期")
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "合同直接费用"
+        ordering = ["incurred_on", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="contract_cost_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount} 元"
