@@ -109,8 +109,8 @@ def party_summary(parties: Any) -> list[str]:
 
 def contract_totals_check(contract: TechContract) -> None:
     """A saved contract's amount covers its payments and schedule; payments are not before signing."""
-    received = contract.payments.aggregate(s=Sum("amount"))["s"] or Decimal(0)
-    scheduled = contract.instalments.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    received = total_of(contract.payments)
+    scheduled = total_of(contract.instalments)
     if received > contract.amount:
         raise ValidationError({"amount": f"合同金额不能低于已到账金额（{received:f} 万元）"})
     if scheduled > contract.amount:
@@ -231,6 +231,13 @@ def contract_register(
     return contract
 
 
+def total_of(amounts: Any) -> Decimal:
+    """The sum of a contract's payments or instalments, written the same on every database (PostgreSQL
+    returns the column's scale, 40.0000, SQLite 40): trailing zeros dropped."""
+    total = amounts.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    return Decimal(format(Decimal(total).normalize(), "f"))
+
+
 def locked_for_money(by: User | None, contract: TechContract) -> TechContract:
     contract = TechContract.objects.select_for_update().get(pk=contract.pk)
     if by is not None:
@@ -251,7 +258,7 @@ def payment_add(
         raise ValidationError(
             {"received_on": f"到账日期（{received_on}）不能早于合同签订日期（{contract.signed_on}）"}
         )
-    received = contract.payments.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    received = total_of(contract.payments)
     if received + value > contract.amount:
         raise ValidationError(
             {
@@ -284,7 +291,7 @@ def instalment_add(
     """Add a due payment to a contract's schedule; the schedule may not add up to more than its amount."""
     contract = locked_for_money(by, contract)
     value = to_amount(amount, "amount", "计划付款金额")
-    scheduled = contract.instalments.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    scheduled = total_of(contract.instalments)
     if scheduled + value > contract.amount:
         raise ValidationError(
             {
