@@ -22,20 +22,19 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from run import percentile  # noqa: E402  (nearest rank, the web benchmark's)
+
 RESULTS = ROOT / "benchmarks" / "results"
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(1, -(-len(ordered) * q // 100)) - 1] if ordered else float("nan")
 
 
 def summary(seconds: list[float]) -> dict[str, float]:
     ms = [s * 1000 for s in seconds]
     return {
         "n": len(ms),
-        "p50_ms": round(percentile(ms, 50), 2),
-        "p95_ms": round(percentile(ms, 95), 2),
+        "p50_ms": round(percentile(ms, 0.50), 2),
+        "p95_ms": round(percentile(ms, 0.95), 2),
         "max_ms": round(max(ms), 2),
         "total_s": round(sum(ms) / 1000, 2),
     }

@@ -24,7 +24,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -168,16 +168,9 @@ def _chunks(
 ) -> Iterator[list[Document]]:
     """The documents in chunks of CHUNK, their ids appended to `ids` as they pass, and their dense
     vectors to `vectors` when there is an `encoder`."""
-    chunk: list[Document] = []
-    for doc in documents:
-        chunk.append(doc)
-        ids.append(doc.id)
-        if len(chunk) == CHUNK:
-            if encoder is not None:
-                vectors.append(encoder.encode([dense_text(d) for d in chunk]))
-            yield chunk
-            chunk = []
-    if chunk:
+    stream = iter(documents)
+    while chunk := list(islice(stream, CHUNK)):
+        ids.extend(doc.id for doc in chunk)
         if encoder is not None:
             vectors.append(encoder.encode([dense_text(d) for d in chunk]))
         yield chunk
@@ -353,18 +346,23 @@ def latent_vectors(
     basis = latent_basis(sample, idf, term_rank, dims, params.seed, params.latent_iterations)
     vectors = np.empty((n_docs, dims), dtype=np.float32)
     basis32 = basis.astype(np.float32)
-    total = np.zeros(dims)
-    products = np.zeros((dims, dims))
     for start in range(0, n_docs, 100_000):
         block = sp.csr_matrix(_log_tfidf(forward[start : start + 100_000], idf), dtype=np.float32) @ basis32
         block /= np.linalg.norm(block, axis=1, keepdims=True) + 1e-9
         vectors[start : start + len(block)] = block
-        block64 = block.astype(np.float64)
-        total += block64.sum(axis=0)
-        products += block64.T @ block64
-    mean = total / n_docs
-    cov = products / n_docs - np.outer(mean, mean)
-    return vectors, mean, cov
+    return (vectors, *moments(vectors))
+
+
+def moments(vectors: F32) -> tuple[F64, F64]:
+    """Mean vector and covariance of the rows (float64, a block of rows at a time): with them a
+    similarity's mean and spread over the whole collection are a dot product away (techmatch.search)."""
+    total, products = np.zeros(vectors.shape[1]), np.zeros((vectors.shape[1], vectors.shape[1]))
+    for start in range(0, len(vectors), 100_000):
+        block = np.asarray(vectors[start : start + 100_000], dtype=np.float64)
+        total += block.sum(axis=0)
+        products += block.T @ block
+    mean = total / max(len(vectors), 1)
+    return mean, products / max(len(vectors), 1) - np.outer(mean, mean)
 
 
 def new_version(at: float | None = None) -> str:
@@ -520,14 +518,7 @@ class Index:
     @cached_property
     def dense_moments(self) -> tuple[F64, F64]:
         """Mean vector and covariance of the dense vectors (for z-scores over the whole collection)."""
-        vectors = self.arrays["dense"]
-        total, products = np.zeros(vectors.shape[1]), np.zeros((vectors.shape[1], vectors.shape[1]))
-        for start in range(0, len(vectors), 100_000):
-            block = np.asarray(vectors[start : start + 100_000], dtype=np.float64)
-            total += block.sum(axis=0)
-            products += block.T @ block
-        mean = total / len(vectors)
-        return mean, products / len(vectors) - np.outer(mean, mean)
+        return moments(self.arrays["dense"])
 
     def save(self, folder: Path | str) -> Path:
         """Write the index into `folder` (created if needed); the manifest is written last."""

@@ -144,6 +144,21 @@ except ImportError:  # pragma: no cover
     accumulate = _accumulate_numpy
 
 
+def _similarity_z(vectors: F32, rows: I64, towards: F64, mean: F64, cov: F64) -> F64:
+    """The rows' cosine with the direction `towards`, as z-scores over the whole collection: the
+    similarity's mean and spread over every row follow from the rows' mean vector and covariance
+    (Index.moments), so only the candidates' vectors are read. Zeros when there is no direction."""
+    norm = float(np.linalg.norm(towards))
+    if norm == 0:
+        return np.zeros(len(rows))
+    direction = towards / norm
+    spread = float(np.sqrt(max(float(direction @ cov @ direction), 0.0)))
+    if spread <= 1e-12:
+        return np.zeros(len(rows))
+    z: F64 = (vectors[rows].astype(np.float64) @ direction - float(mean @ direction)) / spread
+    return z
+
+
 def _softmax_weights(scores: F64, temperature: float) -> F64:
     top = float(scores.max())
     if top <= 0 or temperature <= 0:
@@ -168,15 +183,14 @@ class Searcher:
                 f"索引的稠密向量由模型 {index.dense_model!r} 生成，当前模型是 {encoder.name!r}：请重建索引"
             )
         self.encoder = encoder
-        self._pointer_type = index.postings_docs.dtype  # the kernel wants one integer type
 
     def bm25(self, weights: Mapping[int, float], into: F32 | None = None) -> F32:
         """BM25 scores of every document for a query of weighted term ids (added to `into` if given)."""
         ix = self.index
         scores = np.zeros(len(ix), dtype=np.float32) if into is None else into
         terms = np.fromiter(weights.keys(), dtype=np.int64, count=len(weights))
-        # per term k, its postings run from pointers[2k] to pointers[2k + 1]
-        pointers = np.empty(2 * len(terms), dtype=self._pointer_type)
+        # per term k, its postings run from pointers[2k] to pointers[2k + 1] (the kernel wants one integer type)
+        pointers = np.empty(2 * len(terms), dtype=ix.postings_docs.dtype)
         pointers[0::2], pointers[1::2] = ix.postings_indptr[terms], ix.postings_indptr[terms + 1]
         values = np.fromiter(weights.values(), dtype=np.float32, count=len(weights))
         accumulate(scores, pointers, ix.postings_docs, ix.postings_scores, values)
@@ -277,13 +291,7 @@ class Searcher:
             centroid = _softmax_weights(lexical_rows[best].astype(np.float64), p.fb_temperature) @ ix.latent[
                 rows[best]
             ].astype(np.float64)
-            norm = float(np.linalg.norm(centroid))
-            if norm > 0:
-                direction = centroid / norm
-                spread = float(np.sqrt(max(float(direction @ ix.latent_cov @ direction), 0.0)))
-                if spread > 1e-12:
-                    similarity = ix.latent[rows].astype(np.float64) @ direction
-                    latent_z = (similarity - float(ix.latent_mean @ direction)) / spread
+            latent_z = _similarity_z(ix.latent, rows, centroid, ix.latent_mean, ix.latent_cov)
             fused = fused + weight * latent_z
         if self.encoder is not None and p.dense_weight > 0:
             fused = fused + p.dense_weight * self._dense_z(text, rows)
@@ -302,13 +310,7 @@ class Searcher:
         """The candidates' dense similarity to the query, as z-scores over the whole collection."""
         assert self.encoder is not None
         query = self.encoder.encode([text])[0].astype(np.float64)
-        mean, cov = self.index.dense_moments
-        spread = float(np.sqrt(max(float(query @ cov @ query), 0.0)))
-        if spread <= 1e-12:
-            return np.zeros(len(rows))
-        similarity = self.index.arrays["dense"][rows].astype(np.float64) @ query
-        z: F64 = (similarity - float(mean @ query)) / spread
-        return z
+        return _similarity_z(self.index.arrays["dense"], rows, query, *self.index.dense_moments)
 
     def query(self, text: str) -> Query:
         """The weighted terms of `text` before and after feedback (for explanations)."""

@@ -10,7 +10,15 @@ from django.utils import timezone
 from fanxing.accounts import permissions
 from fanxing.accounts.models import User
 from fanxing.achievements.models import Achievement, Patent, RightsGrant, TeamMember
-from fanxing.core.services import audit, record_move, require, reviewed_record_save
+from fanxing.core.services import (
+    allowed_fields,
+    audit,
+    diff,
+    record_move,
+    require,
+    reviewed_record_save,
+    snapshot,
+)
 from fanxing.core.validators import parse_patent_number
 from fanxing.core.workflow import Status
 from fanxing.matching.services import index_schedule_rebuild
@@ -116,9 +124,7 @@ def rights_grant_add(*, by: User | None, achievement: Achievement, fields: dict[
     ownership granted in one achievement cannot pass 100 %, and a grant cannot be dated in the future."""
     if by is not None:
         require(permissions.can_grant_rights(by, achievement), "只有成果所属单位的管理员可以登记赋权")
-    unknown = set(fields) - set(GRANT_FIELDS)
-    if unknown:
-        raise ValidationError(f"不能填写这些字段：{'、'.join(sorted(unknown))}")
+    allowed_fields(fields, GRANT_FIELDS, "填写")
     achievement = Achievement.objects.select_for_update().get(pk=achievement.pk)  # one grant at a time
     grant = RightsGrant(
         achievement=achievement, **{k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
@@ -136,5 +142,5 @@ def rights_grant_add(*, by: User | None, achievement: Achievement, fields: dict[
                 {"share": f"该成果已赋予所有权 {granted}%，再赋 {grant.share}% 将超过 100%"}
             )
     grant.save()
-    audit(actor=by, action="create", target=grant, changes={k: [None, str(v)] for k, v in fields.items()})
+    audit(actor=by, action="create", target=grant, changes=diff({}, snapshot(grant, list(fields))))
     return grant

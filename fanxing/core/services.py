@@ -37,6 +37,13 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
     return {name: jsonable(getattr(instance, name)) for name in fields}
 
 
+def allowed_fields(fields: dict[str, Any], names: list[str], verb: str = "修改") -> None:
+    """Refuse a write that names fields outside `names`, naming them ("不能修改这些字段：…")."""
+    unknown = set(fields) - set(names)
+    if unknown:
+        raise ValidationError(f"不能{verb}这些字段：{'、'.join(sorted(unknown))}")
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """{field: [before, after]} for the fields that changed."""
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
@@ -217,9 +224,7 @@ def alliance_member_save(
     """Admit an organisation to the alliance or change its membership (role, dates): the bureau only."""
     if by is not None:
         require(permissions.can_manage_alliance(by), "联盟成员由科技局管理员维护")
-    unknown = set(fields) - set(ALLIANCE_FIELDS)
-    if unknown:
-        raise ValidationError(f"不能修改这些字段：{'、'.join(sorted(unknown))}")
+    allowed_fields(fields, ALLIANCE_FIELDS)
     member = AllianceMember.objects.select_for_update().filter(organisation=organisation).first()
     before = {} if member is None else snapshot(member, ALLIANCE_FIELDS)
     member = member or AllianceMember(organisation=organisation)

@@ -13,7 +13,7 @@ from django.db import transaction
 from fanxing.accounts import permissions
 from fanxing.accounts.models import User
 from fanxing.core.models import TechField
-from fanxing.core.services import audit, diff, require, snapshot
+from fanxing.core.services import allowed_fields, audit, diff, require, snapshot
 from fanxing.managers.models import Certificate, ExpertProfile, ManagerProfile, Profile, TrainingRecord
 from fanxing.matching.services import index_schedule_rebuild
 
@@ -58,9 +58,7 @@ def _profile_save(
         profile, before = model(user=person), {}
     else:
         before = snapshot(profile, names) | {"specialty_fields": _codes(profile.specialty_fields.all())}
-    unknown = set(fields) - set(names)
-    if unknown:
-        raise ValidationError(f"不能修改这些字段：{'、'.join(sorted(unknown))}")
+    allowed_fields(fields, names)
     for name, value in fields.items():
         setattr(profile, name, value.strip() if isinstance(value, str) else value)
     _check_specialty_fields(specialty_fields)
@@ -117,11 +115,9 @@ R = TypeVar("R", Certificate, TrainingRecord)
 def _add(
     model: type[R], names: list[str], by: User | None, manager: ManagerProfile, fields: dict[str, Any]
 ) -> R:
-    unknown = set(fields) - set(names)
-    if unknown:
-        raise ValidationError(f"不能填写这些字段：{'、'.join(sorted(unknown))}")
+    allowed_fields(fields, names, "填写")
     record = model(manager=manager, **{k: v.strip() if isinstance(v, str) else v for k, v in fields.items()})
     record.full_clean()  # names the field and the reason (a repeated certificate number, hours out of range)
     record.save()
-    audit(actor=by, action="create", target=record, changes={k: [None, str(v)] for k, v in fields.items()})
+    audit(actor=by, action="create", target=record, changes=diff({}, snapshot(record, list(fields))))
     return record

@@ -5,7 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Error, register
 
-from techmatch.dense import DenseUnavailableError, load_encoder
+from fanxing.matching.indexes import encoder
+from techmatch.dense import DenseUnavailableError
 
 
 @register()
@@ -14,7 +15,7 @@ def dense_model_check(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     if not settings.FANXING_DENSE_MODEL:
         return []
     try:
-        load_encoder(settings.FANXING_DENSE_MODEL)
+        encoder()  # loaded here once: searches and rebuilds in this process use the same model
     except DenseUnavailableError as error:
         return [
             Error(

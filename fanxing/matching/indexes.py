@@ -78,11 +78,16 @@ class IndexStatus:
         )
 
 
-@cache
 def encoder() -> Encoder | None:
     """The dense model named by FANXING_DENSE_MODEL, loaded once per process; None when unset.
     A wrong path is reported by `fanxing check` (fanxing.matching.checks) before any search."""
-    return load_encoder(settings.FANXING_DENSE_MODEL or None)
+    return encoder_at(settings.FANXING_DENSE_MODEL)
+
+
+@cache
+def encoder_at(path: str) -> Encoder | None:
+    """The dense model in this folder ("" for none), loaded once per process and path."""
+    return load_encoder(path or None)
 
 
 def root(library: str) -> Path:

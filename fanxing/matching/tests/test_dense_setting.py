@@ -31,10 +31,8 @@ class DenseIndexTest(PersonasTestCase):
         model = packaged_model_path()
         self.assertIsNotNone(model, "the dense extra is installed by make test")
         make_achievement(self.qdu, title="对虾养殖尾水微生物处理技术")
-        indexes.encoder.cache_clear()
         try:
-            with override_settings(FANXING_DENSE_MODEL=str(model)):
-                indexes.encoder.cache_clear()
+            with override_settings(FANXING_DENSE_MODEL=str(model)):  # encoders are kept per folder
                 status = indexes.rebuild("achievements")
                 searcher = indexes.searcher("achievements")
                 assert status is not None and searcher is not None
@@ -42,5 +40,4 @@ class DenseIndexTest(PersonasTestCase):
                 self.assertIsNotNone(searcher.encoder)
                 self.assertEqual(len(searcher.search("对虾尾水处理")), 1)
         finally:
-            indexes.encoder.cache_clear()
             indexes.rebuild("achievements")  # back to an index without the model
