@@ -185,6 +185,8 @@ LOGGING = {
 }
 
 FANXING_PAGE_SIZE = 20
+# A lead with no activity or stage change for this many days is flagged as stale (待跟进).
+FANXING_LEAD_STALE_DAYS = envint("FANXING_LEAD_STALE_DAYS", 14)
 # Matching index snapshots (one folder per library and version); every process loads the newest.
 FANXING_INDEX_DIR = Path(os.environ.get("FANXING_INDEX_DIR", DATA_DIR / "index"))
 # Optional dense vectors for matching: a local sentence-transformers model folder (needs the dense extra);

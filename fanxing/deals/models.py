@@ -10,12 +10,18 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from fanxing.deals import rewards
 
 
 class Lead(models.Model):
-    """A demand and an achievement a technology manager should bring together."""
+    """A demand and an achievement (or either alone) a technology manager should bring together.
+
+    Stages run 新建 → 已联系 → 洽谈中 → 已签约, or end in 已终止 with a reason (fanxing.deals.services.leads
+    holds the moves). `last_activity_at` is the newest activity or stage change: a lead without one for
+    FANXING_LEAD_STALE_DAYS days is flagged as stale.
+    """
 
     class Stage(models.TextChoices):
         NEW = "new", "新建"
@@ -29,6 +35,15 @@ class Lead(models.Model):
         EVENT = "event", "对接活动"
         MANUAL = "manual", "手工录入"
 
+    class CloseReason(models.TextChoices):
+        NO_INTEREST = "no_interest", "需求方无意向"
+        PRICE = "price", "价格未谈拢"
+        IMMATURE = "immature", "技术成熟度不足"
+        RIGHTS = "rights", "权属不清或受限"
+        ELSEWHERE = "elsewhere", "已与他方合作"
+        UNREACHABLE = "unreachable", "联系不上"
+        OTHER = "other", "其他"
+
     demand = models.ForeignKey("demands.Demand", models.PROTECT, null=True, blank=True, related_name="leads")
     achievement = models.ForeignKey(
         "achievements.Achievement", models.PROTECT, null=True, blank=True, related_name="leads"
@@ -36,16 +51,21 @@ class Lead(models.Model):
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
+        null=True,
+        blank=True,
         related_name="leads",
         verbose_name="技术经理人",
         limit_choices_to={"role": "manager"},
     )
+    assignment = models.CharField("分配依据", max_length=200, blank=True)
     stage = models.CharField("阶段", max_length=12, choices=Stage.choices, default=Stage.NEW)
+    close_reason = models.CharField("终止原因", max_length=12, choices=CloseReason.choices, blank=True)
     source = models.CharField("来源", max_length=10, choices=Source.choices, default=Source.MATCH)
     note = models.TextField("说明", blank=True)
     score = models.FloatField("匹配度", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    last_activity_at = models.DateTimeField("最近跟进", default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "对接线索"
@@ -53,11 +73,43 @@ class Lead(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(demand__isnull=False) | Q(achievement__isnull=False), name="lead_has_a_record"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(stage="closed", close_reason__gt="") | (~Q(stage="closed") & Q(close_reason="")),
+                name="lead_closed_with_reason",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.demand or '—'} ↔ {self.achievement or '—'}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage not in (self.Stage.SIGNED, self.Stage.CLOSED)
+
+
+class LeadActivity(models.Model):
+    """One step of following a lead up (跟进记录): a call, a visit, a meeting or a note, with its date."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", "电话"
+        VISIT = "visit", "走访"
+        MEETING = "meeting", "会谈"
+        NOTE = "note", "备注"
+
+    lead = models.ForeignKey(Lead, models.CASCADE, related_name="activities")
+    kind = models.CharField("方式", max_length=10, choices=Kind.choices)
+    happened_on = models.DateField("日期")
+    note = models.TextField("内容")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "跟进记录"
+        ordering = ["-happened_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.happened_on} {self.get_kind_display()}"
 
 
 # Technology contracts (技术合同), Civil Code Art. 843 ff.
@@ -361,3 +413,55 @@ class ContractCost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount} 元"
+
+
+class RewardDistribution(models.Model):
+    """One decision to reward a contract's team (奖励发放): the calculation as it stood (lines of
+    fanxing.deals.rewards, in 元), the pool and the payouts to each member. A later distribution of the
+    same contract rewards only what the income since added (the earlier pools are deducted)."""
+
+    contract = models.ForeignKey(TechContract, models.PROTECT, related_name="distributions")
+    mode = models.CharField("方式", max_length=16)
+    lines = models.JSONField("计算过程", default=list)
+    base = models.DecimalField("计算基数", max_digits=16, decimal_places=2)
+    pool = models.DecimalField("本次奖励总额", max_digits=16, decimal_places=2)
+    decided_on = models.DateField("决定日期")
+    note = models.CharField("说明", max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "奖励发放"
+        ordering = ["decided_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(pool__gte=0), name="distribution_pool_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract.number} {self.decided_on} {self.pool} 元"
+
+
+class RewardPayout(models.Model):
+    """A team member's part of a distribution (元), by contribution; `paid_on` once it is paid."""
+
+    distribution = models.ForeignKey(RewardDistribution, models.CASCADE, related_name="payouts")
+    name = models.CharField("姓名", max_length=50)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="reward_payouts"
+    )
+    contribution = models.DecimalField("贡献比例（%）", max_digits=5, decimal_places=2)
+    amount = models.DecimalField("奖励金额（元）", max_digits=16, decimal_places=2)
+    paid_on = models.DateField("发放日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "奖励明细"
+        ordering = ["distribution", "-contribution", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contribution__gt=0, contribution__lte=100), name="payout_contribution_range"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="payout_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.amount} 元"

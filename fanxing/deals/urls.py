@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fanxing.deals import views
+from fanxing.deals.views import leads as views
 
 app_name = "deals"
 urlpatterns = [

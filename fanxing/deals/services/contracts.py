@@ -9,53 +9,15 @@ from django.db import transaction
 from django.db.models import Sum
 
 from fanxing.accounts import permissions
-from fanxing.accounts.models import Role, User
+from fanxing.accounts.models import User
 from fanxing.core.services import audit, diff, require, snapshot
-from fanxing.deals import rewards
 from fanxing.deals.models import (
-    ContractCost,
-    ContractKind,
     ContractParty,
-    Lead,
     Payment,
     PaymentInstalment,
-    RewardRule,
     TechContract,
     contract_type_check,
 )
-
-
-def can_hand_over(user: Any, demand: Any, achievement: Any) -> bool:
-    """The bureau, or an editor of the demand's or the achievement's organisation, hands a match over."""
-    return permissions.is_admin(user) or any(
-        record is not None and permissions.can_edit(user, record) for record in (demand, achievement)
-    )
-
-
-@transaction.atomic
-def lead_create_from_match(
-    *, by: User, demand: Any, achievement: Any, manager: User, note: str = "", score: float | None = None
-) -> Lead:
-    """Hand a demand–achievement match to a technology manager as a new lead."""
-    require(can_hand_over(by, demand, achievement), "只有需求或成果的所属机构、或科技局管理员可以移交线索")
-    if manager.role != Role.MANAGER or not manager.is_active:
-        raise ValidationError({"manager": "请选择一位在册的技术经理人"})
-    lead, created = Lead.objects.get_or_create(
-        demand=demand,
-        achievement=achievement,
-        manager=manager,
-        defaults={"created_by": by, "note": note.strip()[:2000], "score": score},
-    )
-    if created:
-        audit(
-            actor=by,
-            action="lead_create",
-            target=lead,
-            changes={"manager": [None, str(manager)]},
-            reason=note[:200],
-        )
-    return lead
-
 
 # Fields a contract's create/update may set; the registration has its own service (contract_register).
 CONTRACT_FIELDS = [
@@ -310,42 +272,3 @@ def instalment_add(
         reason=note.strip()[:200],
     )
     return instalment
-
-
-TEN_THOUSAND = Decimal(10_000)
-
-
-@transaction.atomic
-def cost_add(*, by: User | None, contract: TechContract, fields: dict[str, Any]) -> ContractCost:
-    """Record a direct cost of a contract (元), audited."""
-    contract = locked_for_money(by, contract)
-    cost = ContractCost(contract=contract, **fields)
-    cost.full_clean(
-        validate_constraints=False
-    )  # the fields' own checks name the field; the table's repeat them
-    cost.save()
-    audit(actor=by, action="cost_add", target=contract, changes={"cost": [None, str(cost)]})
-    return cost
-
-
-def contract_reward(contract: TechContract, members: list[rewards.Member]) -> rewards.Reward:
-    """The team's reward for a transfer or licence contract, from the payments received (万元 → 元) and
-    its costs, under the owning organisation's rule (the law's minimum when it has none); for 作价投资, from
-    the share obtained. Raises ValidationError with the reason when it cannot be computed."""
-    rule_row = RewardRule.objects.filter(organisation_id=contract.organisation_id).first()
-    try:
-        rule = rule_row.as_rule() if rule_row else rewards.RewardRule()
-        if contract.equity:
-            return rewards.compute_reward(rule, rewards.Mode.EQUITY, members, base=contract.equity_share)
-        mode = {ContractKind.TRANSFER: rewards.Mode.TRANSFER, ContractKind.LICENCE: rewards.Mode.LICENCE}.get(
-            ContractKind(contract.kind)
-        )
-        if mode is None:
-            raise rewards.RewardError(
-                f"{contract.get_kind_display()}合同的奖励按本单位规则另行计算，不按转让、许可收入计算"
-            )
-        received = [(p.amount * TEN_THOUSAND).quantize(Decimal("0.01")) for p in contract.payments.all()]
-        costs = [rewards.Cost(c.kind, c.amount, c.note) for c in contract.costs.all()]
-        return rewards.compute_reward(rule, mode, members, received=received, costs=costs)
-    except rewards.RewardError as error:
-        raise ValidationError(str(error)) from error

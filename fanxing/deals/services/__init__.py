@@ -1,0 +1,24 @@
+"""Writes on leads, technology contracts and inventor rewards (the package's modules); the names other
+apps and the tests use are gathered here."""
+
+from fanxing.deals.services.contracts import (
+    contract_register,
+    contract_save,
+    instalment_add,
+    payment_add,
+    total_of,
+)
+from fanxing.deals.services.leads import can_hand_over, lead_create_from_match
+from fanxing.deals.services.rewards import contract_reward, cost_add
+
+__all__ = [
+    "can_hand_over",
+    "contract_register",
+    "contract_reward",
+    "contract_save",
+    "cost_add",
+    "instalment_add",
+    "lead_create_from_match",
+    "payment_add",
+    "total_of",
+]

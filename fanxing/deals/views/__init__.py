@@ -1,0 +1,1 @@
+"""Pages of the deals app: leads, technology contracts, inventor rewards."""
