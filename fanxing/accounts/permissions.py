@@ -17,6 +17,9 @@ apply the same rule as detail pages.
 - Technology contracts (技术合同): bureau admins see and change all; organisation admins and staff change
   their own organisation's contracts; members of an organisation that is a party to a contract read it;
   a technology manager reads the contracts linked to their leads.
+- Inventor rewards (奖励发放): the contract organisation's admins and bureau admins record distributions
+  and mark payouts paid; the organisation's staff also read them; the account named on a payout (成果完成人)
+  reads that payout.
 """
 
 from typing import Any
@@ -259,3 +262,38 @@ def can_create_contract_for(user: AnyUser, organisation_id: int | None) -> bool:
 def can_edit_contract(user: AnyUser, contract: Any) -> bool:
     """Change a contract, its parties, registration, schedule and payments."""
     return can_create_contract_for(user, contract.organisation_id)
+
+
+REWARD_READER_ROLES = (Role.ORG_ADMIN, Role.ORG_STAFF)
+
+
+def can_record_reward(user: AnyUser, contract: Any) -> bool:
+    """Record a contract's reward distribution and mark its payouts paid: the organisation's admins, the
+    bureau."""
+    return is_admin(user) or bool(
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.ORG_ADMIN
+        and is_member(user, contract.organisation_id)
+    )
+
+
+def can_view_rewards(user: AnyUser, organisation_id: int | None) -> bool:
+    """Read an organisation's reward calculations, distributions and payout ledger (奖励发放台账): its
+    admins and staff, the bureau."""
+    return is_admin(user) or bool(
+        user.is_authenticated and user.role in REWARD_READER_ROLES and is_member(user, organisation_id)
+    )
+
+
+def payout_visible_q(user: AnyUser) -> Q:
+    """Reward payouts this user may read: the organisation's (its admins and staff), all (the bureau),
+    and the payouts naming this user's own account."""
+    if is_admin(user):
+        return Q()
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    q = Q(user_id=user.pk)
+    if user.role in REWARD_READER_ROLES and user.organisation_id:
+        q |= Q(distribution__contract__organisation_id=user.organisation_id)
+    return q

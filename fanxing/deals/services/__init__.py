@@ -9,7 +9,13 @@ from fanxing.deals.services.contracts import (
     total_of,
 )
 from fanxing.deals.services.leads import can_hand_over, lead_create_from_match
-from fanxing.deals.services.rewards import contract_reward, cost_add
+from fanxing.deals.services.rewards import (
+    contract_reward,
+    cost_add,
+    payout_mark_paid,
+    reward_calculation,
+    reward_distribute,
+)
 
 __all__ = [
     "can_hand_over",
@@ -21,4 +27,7 @@ __all__ = [
     "lead_create_from_match",
     "payment_add",
     "total_of",
+    "payout_mark_paid",
+    "reward_calculation",
+    "reward_distribute",
 ]
