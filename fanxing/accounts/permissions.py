@@ -297,3 +297,29 @@ def payout_visible_q(user: AnyUser) -> Q:
     if user.role in REWARD_READER_ROLES and user.organisation_id:
         q |= Q(distribution__contract__organisation_id=user.organisation_id)
     return q
+
+def is_active_manager(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role == Role.MANAGER)
+
+
+def lead_visible_q(user: AnyUser) -> Q:
+    """Leads this user may read: see the module's docstring."""
+    if is_admin(user):
+        return Q()
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    q = Q(manager_id=user.pk) | Q(created_by_id=user.pk)
+    if user.organisation_id and user.role in EDITOR_ROLES:
+        org = user.organisation_id
+        q |= Q(demand__organisation_id=org) | Q(achievement__organisation_id=org)
+    return q
+
+
+def can_work_lead(user: AnyUser, lead: Any) -> bool:
+    """Move a lead's stage and log its activities: its manager, or the bureau."""
+    return is_admin(user) or bool(is_active_manager(user) and lead.manager_id == user.pk)
+
+
+def can_assign_lead(user: AnyUser) -> bool:
+    """The automatic assignment is overridden by the bureau's admins."""
+    return is_admin(user)

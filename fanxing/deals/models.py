@@ -85,7 +85,11 @@ class Lead(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.stage not in (self.Stage.SIGNED, self.Stage.CLOSED)
+        return self.stage in OPEN_STAGES
+
+
+# Stages in which a lead is still being followed up (its manager's load; the stale flag).
+OPEN_STAGES = (Lead.Stage.NEW, Lead.Stage.CONTACTED, Lead.Stage.NEGOTIATING)
 
 
 class LeadActivity(models.Model):

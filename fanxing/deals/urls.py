@@ -1,9 +1,14 @@
 from django.urls import path
 
-from fanxing.deals.views import leads as views
+from fanxing.deals.views import leads
 
 app_name = "deals"
 urlpatterns = [
-    path("leads/", views.leads, name="leads"),
-    path("leads/new/", views.lead_create, name="lead_create"),
+    path("leads/", leads.leads, name="leads"),
+    path("leads/new/", leads.lead_create_from_match, name="lead_create"),
+    path("leads/add/", leads.lead_new, name="lead_new"),
+    path("leads/<int:pk>/", leads.lead_detail, name="lead"),
+    path("leads/<int:pk>/move/", leads.lead_move_view, name="lead_move"),
+    path("leads/<int:pk>/activity/", leads.lead_activity_view, name="lead_activity"),
+    path("leads/<int:pk>/assign/", leads.lead_assign_view, name="lead_assign"),
 ]

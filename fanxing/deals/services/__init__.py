@@ -8,7 +8,13 @@ from fanxing.deals.services.contracts import (
     payment_add,
     total_of,
 )
-from fanxing.deals.services.leads import can_hand_over, lead_create_from_match
+from fanxing.deals.services.leads import (
+    can_hand_over,
+    lead_activity_add,
+    lead_assign,
+    lead_create,
+    lead_move,
+)
 from fanxing.deals.services.rewards import (
     contract_reward,
     cost_add,
@@ -24,7 +30,10 @@ __all__ = [
     "contract_save",
     "cost_add",
     "instalment_add",
-    "lead_create_from_match",
+    "lead_activity_add",
+    "lead_assign",
+    "lead_create",
+    "lead_move",
     "payment_add",
     "total_of",
     "payout_mark_paid",
