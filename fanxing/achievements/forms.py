@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from fanxing.achievements.models import Achievement, Patent
+from fanxing.achievements.models import Achievement, Patent, RightsGrant
 from fanxing.core.forms import (
     PriceFieldsMixin,
     SectionedForm,
@@ -158,3 +158,22 @@ class AchievementForm(SectionedForm, PriceFieldsMixin, forms.ModelForm):
         }
         data.pop("price_mode")
         return {"fields": data, **extra}
+
+
+class RightsGrantForm(forms.ModelForm):
+    """A grant of rights (赋权) in one of a unit's achievements; `rights_grant_add` checks and saves it."""
+
+    class Meta:
+        model = RightsGrant
+        fields = ["achievement", "kind", "grantees", "share", "granted_on", "term_years", "document_no"]
+        widgets = {"granted_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        achievement = self.fields["achievement"]
+        achievement.queryset = Achievement.objects.filter(organisation=organisation).order_by("-created_at")
+        achievement.error_messages["invalid_choice"] = "请选择本单位的科技成果"
+
+    def service_args(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        return {"achievement": data.pop("achievement"), "fields": data}

@@ -11,3 +11,11 @@ urlpatterns = [
     path("<int:pk>/move/<slug:action>/", views.achievement_move_view, name="move"),
     path("<int:pk>/access/", views.achievement_access, name="access"),
 ]
+
+# The ledger of service achievements (fanxing.achievements.views_ledger)
+from fanxing.achievements import views_ledger  # noqa: E402
+
+urlpatterns += [
+    path("ledger/<int:pk>/", views_ledger.ledger, name="ledger"),
+    path("ledger/<int:pk>/grants/", views_ledger.ledger_grant, name="ledger_grant"),
+]

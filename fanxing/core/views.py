@@ -80,6 +80,8 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "achievements": achievement_list(request.user).filter(organisation=organisation)[:20],
             "demands": demand_list(request.user).filter(organisation=organisation)[:20],
             "can_edit": permissions.can_edit_organisation(request.user, organisation),
+            "can_view_ledger": organisation.is_research
+            and permissions.can_view_ledger(request.user, organisation),
             "section": "organisations",
         },
     )
