@@ -17,6 +17,9 @@ apply the same rule as detail pages.
 - Technology contracts (技术合同): bureau admins see and change all; organisation admins and staff change
   their own organisation's contracts; members of an organisation that is a party to a contract read it;
   a technology manager reads the contracts linked to their leads.
+- Leads (对接线索): bureau admins see, assign and work all; a technology manager sees and works (stages,
+  activity log) the leads assigned to them; editors of the demand's or the achievement's organisation and
+  the lead's creator follow its progress (read only).
 - Inventor rewards (奖励发放): the contract organisation's admins and bureau admins record distributions
   and mark payouts paid; the organisation's staff also read them; the account named on a payout (成果完成人)
   reads that payout.
@@ -264,6 +267,33 @@ def can_edit_contract(user: AnyUser, contract: Any) -> bool:
     return can_create_contract_for(user, contract.organisation_id)
 
 
+def is_active_manager(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role == Role.MANAGER)
+
+
+def lead_visible_q(user: AnyUser) -> Q:
+    """Leads this user may read: see the module's docstring."""
+    if is_admin(user):
+        return Q()
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    q = Q(manager_id=user.pk) | Q(created_by_id=user.pk)
+    if user.organisation_id and user.role in EDITOR_ROLES:
+        org = user.organisation_id
+        q |= Q(demand__organisation_id=org) | Q(achievement__organisation_id=org)
+    return q
+
+
+def can_work_lead(user: AnyUser, lead: Any) -> bool:
+    """Move a lead's stage and log its activities: its manager, or the bureau."""
+    return is_admin(user) or bool(is_active_manager(user) and lead.manager_id == user.pk)
+
+
+def can_assign_lead(user: AnyUser) -> bool:
+    """The automatic assignment is overridden by the bureau's admins."""
+    return is_admin(user)
+
+
 REWARD_READER_ROLES = (Role.ORG_ADMIN, Role.ORG_STAFF)
 
 
@@ -297,29 +327,3 @@ def payout_visible_q(user: AnyUser) -> Q:
     if user.role in REWARD_READER_ROLES and user.organisation_id:
         q |= Q(distribution__contract__organisation_id=user.organisation_id)
     return q
-
-def is_active_manager(user: AnyUser) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role == Role.MANAGER)
-
-
-def lead_visible_q(user: AnyUser) -> Q:
-    """Leads this user may read: see the module's docstring."""
-    if is_admin(user):
-        return Q()
-    if not user.is_authenticated:
-        return Q(pk__in=[])
-    q = Q(manager_id=user.pk) | Q(created_by_id=user.pk)
-    if user.organisation_id and user.role in EDITOR_ROLES:
-        org = user.organisation_id
-        q |= Q(demand__organisation_id=org) | Q(achievement__organisation_id=org)
-    return q
-
-
-def can_work_lead(user: AnyUser, lead: Any) -> bool:
-    """Move a lead's stage and log its activities: its manager, or the bureau."""
-    return is_admin(user) or bool(is_active_manager(user) and lead.manager_id == user.pk)
-
-
-def can_assign_lead(user: AnyUser) -> bool:
-    """The automatic assignment is overridden by the bureau's admins."""
-    return is_admin(user)
