@@ -7,7 +7,7 @@ from django import forms
 from fanxing.accounts import permissions
 from fanxing.core.forms import field_choices, grouped_field_choices
 from fanxing.core.models import TechField
-from fanxing.managers.models import ExpertProfile, ManagerProfile
+from fanxing.managers.models import Certificate, ExpertProfile, ManagerProfile, TrainingRecord
 
 
 class ProfileForm(forms.ModelForm):
@@ -72,3 +72,24 @@ class DirectoryFilterForm(forms.Form):
     def filters(self) -> dict[str, str]:
         self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v}
+
+
+class TrainingForm(forms.ModelForm):
+    """A course a technology manager attended; `training_add` checks and saves it."""
+
+    class Meta:
+        model = TrainingRecord
+        fields = ["course", "hours", "date", "provider"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class CertificateForm(forms.ModelForm):
+    """A technology manager's certificate; `certificate_add` checks and saves it (the bureau)."""
+
+    class Meta:
+        model = Certificate
+        fields = ["name", "number", "level", "issuer", "issued_on", "expires_on"]
+        widgets = {
+            "issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }

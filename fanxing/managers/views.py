@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from fanxing.accounts import permissions
 from fanxing.core.forms import add_service_error
@@ -15,9 +16,14 @@ from fanxing.core.io import table_response
 from fanxing.core.rendering import paginate, query_without_page, render_page
 from fanxing.core.tabular import Column
 from fanxing.managers import selectors
-from fanxing.managers.forms import FORMS, DirectoryFilterForm
+from fanxing.managers.forms import FORMS, CertificateForm, DirectoryFilterForm, TrainingForm
 from fanxing.managers.models import ManagerProfile
-from fanxing.managers.services import expert_profile_save, manager_profile_save
+from fanxing.managers.services import (
+    certificate_add,
+    expert_profile_save,
+    manager_profile_save,
+    training_add,
+)
 
 TITLES = {"managers": "技术经理人", "experts": "专家库"}
 REFUSALS = {
@@ -47,7 +53,11 @@ def directory(request: HttpRequest, directory: str) -> HttpResponse:
 
 
 def profile_detail(request: HttpRequest, directory: str, pk: int) -> HttpResponse:
-    profile = selectors.profile_get(request.user, directory, pk)
+    return render_profile(request, selectors.profile_get(request.user, directory, pk), directory)
+
+
+def render_profile(request: HttpRequest, profile: Any, directory: str, **forms: Any) -> HttpResponse:
+    """A person's page; a manager's shows the training and certificate forms to those who may record them."""
     context = {
         "profile": profile,
         "directory": directory,
@@ -57,7 +67,77 @@ def profile_detail(request: HttpRequest, directory: str, pk: int) -> HttpRespons
     }
     if directory == "managers":
         context["training_hours"] = sum(t.hours for t in profile.trainings.all())
+        for kind, (form_class, _, _) in RECORDS.items():
+            if may_record(request.user, profile, kind):
+                context[f"{kind}_form"] = forms.get(f"{kind}_form") or form_class(prefix=kind)
     return render(request, "managers/profile.html", context)
+
+
+RECORDS = {
+    "training": (TrainingForm, training_add, "已登记培训记录：{}"),
+    "certificate": (CertificateForm, certificate_add, "已登记证书：{}"),
+}
+REFUSED = {"training": "只能登记自己的培训记录", "certificate": "证书由科技局管理员登记"}
+
+
+def may_record(user: Any, profile: ManagerProfile, kind: str) -> bool:
+    if kind == "training":
+        return permissions.can_record_training(user, profile.user)
+    return permissions.can_record_certificate(user)
+
+
+@login_required
+@require_POST
+def manager_record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Add a training record (the manager themself or the bureau) or a certificate (the bureau)."""
+    profile = selectors.profile_get(request.user, "managers", pk)
+    if not may_record(request.user, profile, kind):
+        raise PermissionDenied(REFUSED[kind])
+    form_class, add, done = RECORDS[kind]
+    form = form_class(request.POST, prefix=kind)
+    if form.is_valid():
+        try:
+            record = add(by=request.user, manager=profile, fields=form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, done.format(record))
+            return redirect(profile)
+    return render_profile(request, profile, "managers", **{f"{kind}_form": form})
+
+
+@login_required
+def training_stats(request: HttpRequest) -> HttpResponse:
+    """技术经理人培训统计: hours, people trained and people certified per year, for the bureau."""
+    if not permissions.is_admin(request.user):
+        raise PermissionDenied("只有科技局管理员可以查看技术经理人培训统计")
+    years = selectors.training_by_year()
+    if request.GET.get("export") == "xlsx":
+        rows = ([y.year, y.trained, y.hours, y.certified] for y in years)
+        return table_response("技术经理人培训统计", STATS_COLUMNS, rows)
+    context = {"years": years, "bars": stat_bars(years), "section": "managers"}
+    return render(request, "managers/training_stats.html", context)
+
+
+STATS_COLUMNS = [
+    Column("年度", "year", width=8),
+    Column("培训人数", "trained", width=10),
+    Column("培训学时", "hours", width=10),
+    Column("取得证书人数", "certified", width=14),
+]
+
+
+def stat_bars(years: list[selectors.TrainingYear]) -> list[dict[str, Any]]:
+    """Each figure of each year as a percentage of that figure's largest year, for the CSS bar chart."""
+    tops = {
+        key: max((getattr(y, key) for y in years), default=0) or 1
+        for key in ("trained", "hours", "certified")
+    }
+    return [
+        {"year": y.year}
+        | {key: (getattr(y, key), int(100 * getattr(y, key) / top)) for key, top in tops.items()}
+        for y in years
+    ]
 
 
 @login_required
