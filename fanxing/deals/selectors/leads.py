@@ -23,10 +23,11 @@ def stale_q(days: int | None = None, now: datetime.datetime | None = None) -> Q:
 
 
 def lead_list(
-    user: AnyUser, *, stage: str = "", manager_id: int | None = None, stale: bool = False
+    user: AnyUser | None, *, stage: str = "", manager_id: int | None = None, stale: bool = False
 ) -> QuerySet[Lead]:
-    """The leads this user may read, newest first, each annotated with `stale` (True or False)."""
-    qs = Lead.objects.filter(permissions.lead_visible_q(user))
+    """The leads this user may read (`None`: the platform, the CLI, reads all), newest first, each
+    annotated with `stale` (True or False)."""
+    qs = Lead.objects.all() if user is None else Lead.objects.filter(permissions.lead_visible_q(user))
     if stage:
         qs = qs.filter(stage=stage)
     if manager_id:

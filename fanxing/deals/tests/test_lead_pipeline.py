@@ -3,9 +3,11 @@ the activity log, the stale flag, the board and the export, and who may do what.
 
 import datetime
 import io
+import json
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -248,3 +250,30 @@ class ActivityAndStaleTest(LeadPipelineTestCase):
         rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
         self.assertEqual(rows[0][:2], ("编号", "需求"))
         self.assertEqual([(r[0], r[6]) for r in rows[1:]], [(other.pk, "洽谈中")])
+
+
+class LeadsCommandTest(LeadPipelineTestCase):
+    def run_json(self, *args: str) -> object:
+        out = io.StringIO()
+        call_command("leads", *args, "--json", stdout=out)
+        return json.loads(out.getvalue())
+
+    def test_the_cli_creates_an_assigned_lead_moves_it_and_lists_it(self) -> None:
+        created = self.run_json(
+            "create", "--demand", str(self.demand.pk), "--achievement", str(self.achievement.pk)
+        )
+        self.assertIn(created["manager"], ("manager", "fish_too"))  # type: ignore[index]
+        moved = self.run_json("move", str(created["id"]), "closed", "--reason", "price")  # type: ignore[index]
+        self.assertEqual((moved["stage"], moved["close_reason"]), ("closed", "price"))  # type: ignore[index]
+        listed = self.run_json("list", "--stage", "closed")
+        self.assertEqual([row["id"] for row in listed], [created["id"]])  # type: ignore[index,union-attr]
+
+    def test_the_cli_names_what_is_wrong(self) -> None:
+        lead = self.open_lead(manager=self.manager)
+        for args, message in (
+            (["move", str(lead.pk), "closed"], "终止线索须选择原因"),
+            (["assign", str(lead.pk), "nobody"], "技术经理人“nobody”不存在"),
+            (["create", "--demand", "99999"], "需求 99999 不存在"),
+        ):
+            with self.subTest(args=args), self.assertRaisesMessage(CommandError, message):
+                call_command("leads", *args, stdout=io.StringIO())
