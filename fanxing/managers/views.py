@@ -15,6 +15,8 @@ from fanxing.core.forms import add_service_error
 from fanxing.core.io import table_response
 from fanxing.core.rendering import paginate, query_without_page, render_page
 from fanxing.core.tabular import Column
+from fanxing.deals.models import OPEN_STAGES
+from fanxing.deals.selectors.leads import lead_list, manager_results
 from fanxing.managers import selectors
 from fanxing.managers.forms import FORMS, CertificateForm, DirectoryFilterForm, TrainingForm
 from fanxing.managers.models import ManagerProfile
@@ -67,6 +69,9 @@ def render_profile(request: HttpRequest, profile: Any, directory: str, **forms: 
     }
     if directory == "managers":
         context["training_hours"] = sum(t.hours for t in profile.trainings.all())
+        context["results"] = manager_results(profile.user)
+        leads = lead_list(request.user, manager_id=profile.user_id).filter(stage__in=OPEN_STAGES)
+        context["current_leads"] = leads[:20]
         for kind, (form_class, _, _) in RECORDS.items():
             if may_record(request.user, profile, kind):
                 context[f"{kind}_form"] = forms.get(f"{kind}_form") or form_class(prefix=kind)

@@ -277,3 +277,26 @@ class LeadsCommandTest(LeadPipelineTestCase):
         ):
             with self.subTest(args=args), self.assertRaisesMessage(CommandError, message):
                 call_command("leads", *args, stdout=io.StringIO())
+
+
+class ManagerPageTest(LeadPipelineTestCase):
+    def test_a_managers_page_shows_their_current_leads_as_the_viewer_may_see_them_and_their_results(
+        self,
+    ) -> None:
+        lead = self.open_lead(manager=self.manager)
+        closed = self.open_lead(demand=make_demand(self.haichuan, title="另一项需求"), manager=self.manager)
+        lead_move(by=self.manager, lead=closed, stage=Stage.CLOSED, close_reason="price")
+        url = self.manager.manager_profile.get_absolute_url()
+        self.login(self.enterprise_user)
+        page = self.client.get(url).content.decode()
+        self.assertIn(reverse("deals:lead", args=[lead.pk]), page)
+        self.assertNotIn(reverse("deals:lead", args=[closed.pk]), page)  # closed: not current
+        self.assertIn("在办线索", page)
+        self.login(self.tto_admin)  # sees the manager's record but not a lead on other organisations' records
+        other = self.open_lead(
+            by=self.bureau_admin,
+            demand=make_demand(self.haichuan, title="第三项"),
+            achievement=make_achievement(self.ouc),
+            manager=self.manager,
+        )
+        self.assertNotIn(reverse("deals:lead", args=[other.pk]), self.client.get(url).content.decode())
