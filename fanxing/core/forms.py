@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 
 from fanxing.accounts import permissions
-from fanxing.core.models import ConversionWay, Organisation, TechField, TrlLevel
+from fanxing.core.models import AllianceMember, ConversionWay, Organisation, TechField, TrlLevel
 from fanxing.core.selectors import ListFilters
 from fanxing.core.workflow import Status
 
@@ -147,6 +147,33 @@ class OrganisationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not permissions.is_admin(user):
             del self.fields["verified"]
+
+
+class AllianceMemberForm(forms.ModelForm):
+    """An organisation's membership of the alliance; `alliance_member_save` checks and saves it."""
+
+    class Meta:
+        model = AllianceMember
+        fields = ["organisation", "role", "joined_on", "left_on"]
+        widgets = {
+            "joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "left_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:  # a member's organisation stays; end the membership with 退出日期 instead
+            self.fields["organisation"].disabled = True
+
+    def clean_organisation(self) -> Organisation:
+        organisation = self.cleaned_data["organisation"]
+        if not self.instance.pk and AllianceMember.objects.filter(organisation=organisation).exists():
+            raise forms.ValidationError("该机构已是联盟成员，请编辑其成员信息")
+        return organisation
+
+    def service_args(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        return {"organisation": data.pop("organisation"), "fields": data}
 
 
 def add_service_error(form: forms.BaseForm, error: Any) -> None:

@@ -23,3 +23,12 @@ urlpatterns += [
     path("io/<str:kind>/template/", views_io.io_template, name="io_template"),
     path("io/jobs/<int:pk>/", views_io.io_job, name="io_job"),
 ]
+
+# The technology-transfer alliance (fanxing.core.views_alliance)
+from fanxing.core import views_alliance  # noqa: E402
+
+urlpatterns += [
+    path("alliance/", views_alliance.alliance, name="alliance"),
+    path("alliance/members/new/", views_alliance.alliance_member_edit, name="alliance_member_create"),
+    path("alliance/members/<int:pk>/edit/", views_alliance.alliance_member_edit, name="alliance_member_edit"),
+]
