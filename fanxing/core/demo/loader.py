@@ -29,6 +29,7 @@ from fanxing.core.demo.catalogue import (
     OrgSpec,
     enterprise_spec,
 )
+from fanxing.core.demo.contracts import load_contracts
 from fanxing.core.demo.data import DemoData
 from fanxing.core.demo.people import EXPERTS, MANAGERS, PersonSpec
 from fanxing.core.demo.plan import (
@@ -39,6 +40,7 @@ from fanxing.core.demo.plan import (
     plan_achievements,
     plan_demands,
 )
+from fanxing.core.demo.training import load_training
 from fanxing.core.models import AuditEntry, ConversionWay, Organisation, Region, TechField
 from fanxing.core.reference import load_defaults
 from fanxing.core.services import audit, organisation_save
@@ -467,6 +469,8 @@ STEPS: list[Step] = [
     Step("demands", "技术需求", load_demands),
     Step("deadlines", "需求截止日期", refresh_deadlines),
     Step("people", "技术经理人与专家", load_people),
+    Step("contracts", "技术合同", load_contracts),
+    Step("training", "技术经理人培训", load_training),
     Step("index", "匹配索引", build_indexes),
 ]
 

@@ -1,0 +1,127 @@
+"""The seed report's figures of 青岛大学 and of the managers trained, computed from the demo's records."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import F, Sum
+from django.test import SimpleTestCase, TestCase
+
+from fanxing.core.demo.contracts import QDU, plan_contracts, prior_total, split
+from fanxing.core.demo.loader import STEPS, load_demo
+from fanxing.core.demo.training import plan_training
+from fanxing.core.models import Organisation
+from fanxing.deals.models import ContractParty, Payment, TechContract
+from fanxing.deals.selectors.figures import organisation_conversion_figures, windows
+from fanxing.managers.models import Certificate, ManagerProfile, TrainingRecord
+from fanxing.managers.selectors import training_by_year
+
+# The steps the figures need: no demands, no search index (the figures do not read them).
+NEEDED = {"reference", "organisations", "users", "achievements", "people", "contracts", "training"}
+
+
+def counts() -> dict[str, int]:
+    return {
+        "contracts": TechContract.objects.count(),
+        "parties": ContractParty.objects.count(),
+        "payments": Payment.objects.count(),
+        "managers": ManagerProfile.objects.count(),
+        "trainings": TrainingRecord.objects.count(),
+        "certificates": Certificate.objects.count(),
+    }
+
+
+class DemoFiguresTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        load_demo(steps=[s for s in STEPS if s.name in NEEDED])
+        cls.qdu = Organisation.objects.get(name=QDU)
+
+    def test_qdu_figures_to_november_2025_are_the_reports(self) -> None:
+        figures = organisation_conversion_figures(self.qdu, as_of=date(2025, 11, 30))
+        self.assertEqual((figures.transfer.count, figures.transfer.amount), (73, Decimal("1967.79")))
+        self.assertEqual(figures.transfer_growth, Decimal("40.16"))
+        self.assertEqual(figures.transfer_last_year.amount, Decimal("1403.96"))
+        self.assertEqual((figures.cooperation.count, figures.cooperation.amount_yi), (323, Decimal("1.55")))
+        self.assertEqual(
+            (figures.five_year_plan.count, figures.five_year_plan.amount_yi), (364, Decimal("1.08"))
+        )
+
+    def test_294_managers_were_trained_in_2025_more_than_in_earlier_years(self) -> None:
+        years = {y.year: y for y in training_by_year()}
+        self.assertEqual(years[2025].trained, 294)
+        self.assertLess(years[2023].trained, years[2024].trained)
+        self.assertLess(years[2024].trained, years[2025].trained)
+        self.assertTrue(all(y.certified > 0 for y in years.values() if y.year >= 2022))
+
+    def test_generated_managers_do_not_sign_in_or_show_in_the_directory(self) -> None:
+        self.assertEqual(ManagerProfile.objects.count(), 294)
+        self.assertEqual(ManagerProfile.objects.filter(user__is_active=True).count(), 20)
+        levels = set(ManagerProfile.objects.values_list("level", flat=True))
+        self.assertEqual(levels, {"junior", "intermediate", "senior"})
+        self.assertGreater(ManagerProfile.objects.filter(level="junior").count(), 150)
+
+    def test_contracts_are_valid_under_the_model_and_its_constraints(self) -> None:
+        for contract in TechContract.objects.order_by("pk")[::25]:
+            contract.full_clean()
+        self.assertFalse(TechContract.objects.filter(certified_amount__gt=F("amount")).exists())
+        registered = TechContract.objects.filter(registration_status="registered")
+        self.assertFalse(registered.filter(certified_amount__isnull=True).exists())
+        self.assertFalse(registered.filter(registered_on__lt=F("signed_on")).exists())
+
+    def test_every_contract_has_qdu_selling_and_a_buyer(self) -> None:
+        contracts = TechContract.objects.filter(organisation=self.qdu)
+        sellers = ContractParty.objects.filter(role="seller", organisation=self.qdu)
+        self.assertEqual(sellers.values("contract").distinct().count(), contracts.count())
+        self.assertEqual(
+            ContractParty.objects.filter(role="buyer").values("contract").distinct().count(),
+            contracts.count(),
+        )
+        on_platform = ContractParty.objects.filter(role="buyer", organisation__kind="enterprise").count()
+        self.assertGreater(on_platform, contracts.count() / 3)
+        self.assertTrue(TechContract.achievements.through.objects.exists())
+
+    def test_payments_fall_after_signing_and_within_the_amount(self) -> None:
+        self.assertFalse(Payment.objects.filter(received_on__lt=F("contract__signed_on")).exists())
+        for contract in TechContract.objects.annotate(received=Sum("payments__amount")).filter(
+            received__isnull=False
+        ):
+            self.assertLessEqual(contract.received, contract.amount, contract.number)
+
+    def test_loading_again_duplicates_nothing(self) -> None:
+        before = counts()
+        load_demo(steps=[s for s in STEPS if s.name in NEEDED])
+        self.assertEqual(counts(), before)
+
+    def test_figures_leave_out_consulting_and_contracts_after_the_date(self) -> None:
+        TechContract.objects.filter(organisation=self.qdu, kind="transfer", signed_on__year=2025).update(
+            signed_on=date(2025, 12, 15)
+        )
+        figures = organisation_conversion_figures(self.qdu, as_of=date(2025, 11, 30))
+        self.assertLess(figures.transfer.count, 73)
+        self.assertTrue(TechContract.objects.filter(kind="consulting").exists())
+
+
+class FigurePlanTests(SimpleTestCase):
+    """The arithmetic of the plan, without a database."""
+
+    def test_split_sums_to_the_cent(self) -> None:
+        parts = split(Decimal("1967.79"), [3.2, 0.1, 7.7, 1.0])
+        self.assertEqual(sum(parts), Decimal("1967.79"))
+        self.assertTrue(all(p > 0 and p == p.quantize(Decimal("0.01")) for p in parts))
+
+    def test_last_years_amount_gives_the_reported_growth(self) -> None:
+        self.assertEqual(prior_total(Decimal("1967.79"), Decimal("40.16")), Decimal("1403.96"))
+
+    def test_the_plans_are_the_same_every_time(self) -> None:
+        self.assertEqual(plan_contracts([], ["甲公司"]), plan_contracts([], ["甲公司"]))
+        self.assertEqual(plan_training(["甲公司"]), plan_training(["甲公司"]))
+
+    def test_windows_compare_the_same_span_a_year_apart(self) -> None:
+        spans = windows(date(2025, 11, 30))
+        self.assertEqual(
+            (spans["transfer"].start, spans["transfer"].end), (date(2025, 1, 1), date(2025, 11, 30))
+        )
+        last = spans["transfer_last_year"]
+        self.assertEqual((last.start, last.end), (date(2024, 1, 1), date(2024, 11, 30)))
+        self.assertEqual(windows(date(2024, 2, 29))["transfer_last_year"].end, date(2023, 2, 28))
+        self.assertEqual(spans["five_year_plan"].end, date(2025, 11, 30))
