@@ -197,14 +197,17 @@ class PanelsTest(DirectionsTestCase):
         self.login(self.other_staff)
         self.assertNotContains(self.client.get(self.achievement.get_absolute_url()), "潜在需求企业")
 
-    def test_the_hand_over_form_proposes_the_manager_whose_specialty_fits(self) -> None:
+    def test_the_hand_over_form_assigns_automatically_and_names_the_manager_whose_specialty_fits(
+        self,
+    ) -> None:
         indexes.rebuild("achievements")
         self.login(self.enterprise_user)
         page = self.client.get(reverse("matching:demand_matches", args=[self.demand.pk])).content.decode()
-        self.assertIn(
-            f'<option value="{self.manager.pk}" selected>{self.manager}（专长最匹配）</option>', page
+        self.assertIn(f'<option value="{self.manager.pk}">{self.manager}（专长最匹配）</option>', page)
+        self.assertEqual(
+            page.count('<option value="">按专长和在办线索自动分配</option>'),
+            page.count("交给技术经理人</button>"),
         )
-        self.assertEqual(page.count(" selected>"), page.count("交给技术经理人</button>"))
 
     def test_an_unknown_role_in_the_panel_address_is_not_found(self) -> None:
         self.login(self.enterprise_user)
