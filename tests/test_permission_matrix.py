@@ -8,9 +8,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from fanxing.accounts import permissions
-from fanxing.accounts.models import AccessRequest
+from fanxing.accounts.models import AccessRequest, Role
 from fanxing.core.workflow import Status, Visibility
-from tests.base import PersonasTestCase, make_achievement, make_demand, make_profile
+from fanxing.deals.models import Lead
+from tests.base import PersonasTestCase, make_achievement, make_demand, make_profile, make_user
 
 SECRET_PHONE = "0532-85950001"
 ALL = [
@@ -362,3 +363,44 @@ class ExportTest(PersonasTestCase):
         self.assertEqual(rows[0][:3], ("时间", "操作人", "操作"))
         self.assertEqual([(r[1], r[2], r[4]) for r in rows[1:]], [("tto_staff", "submit", record.title)])
         self.assertIn("status：draft → submitted", rows[1][5])
+
+
+class LeadMatrixTest(PersonasTestCase):
+    """A lead on 青岛大学's achievement and 青岛海川科技's demand, worked by `manager`."""
+
+    def setUp(self) -> None:
+        self.lead = Lead.objects.create(
+            demand=make_demand(self.haichuan), achievement=make_achievement(self.qdu), manager=self.manager
+        )
+
+    def as_user(self, name: str) -> None:
+        self.client.logout()
+        if name != "anonymous":
+            self.login(getattr(self, name))
+
+    def test_the_lead_page_and_list_show_to_its_manager_both_organisations_and_the_bureau(self) -> None:
+        readers = {"bureau_admin", "manager", "tto_admin", "tto_staff", "enterprise_user"}
+        url = reverse("deals:lead", args=[self.lead.pk])
+        for name in ALL:
+            with self.subTest(name):
+                self.as_user(name)
+                status = self.client.get(url).status_code
+                listed = self.client.get(reverse("deals:leads")).content.decode().count(url)
+                if name == "anonymous":
+                    self.assertEqual(status, 302)
+                else:
+                    self.assertEqual((status, bool(listed)), (200, True) if name in readers else (404, False))
+
+    def test_only_its_manager_and_the_bureau_move_it_and_only_the_bureau_reassigns(self) -> None:
+        other_manager = make_user("manager2", Role.MANAGER)
+        for name in ALL[1:]:
+            with self.subTest(name):
+                Lead.objects.filter(pk=self.lead.pk).update(stage=Lead.Stage.NEW, manager=self.manager)
+                self.as_user(name)
+                self.client.post(reverse("deals:lead_move", args=[self.lead.pk]), {"stage": "contacted"})
+                self.client.post(
+                    reverse("deals:lead_assign", args=[self.lead.pk]), {"manager": other_manager.pk}
+                )
+                self.lead.refresh_from_db()
+                self.assertEqual(self.lead.stage == Lead.Stage.CONTACTED, name in {"bureau_admin", "manager"})
+                self.assertEqual(self.lead.manager == other_manager, name == "bureau_admin")
