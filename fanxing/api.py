@@ -19,6 +19,7 @@ from fanxing.accounts.api import router as accounts_router
 from fanxing.achievements.api import router as achievements_router
 from fanxing.core.api import organisations_router, reference_router
 from fanxing.deals.api_leads import router as leads_router
+from fanxing.deals.api_rewards import router as rewards_router
 from fanxing.demands.api import router as demands_router
 from fanxing.matching.api import router as matching_router
 
@@ -40,6 +41,7 @@ api.add_router("/achievements", achievements_router)
 api.add_router("/demands", demands_router)
 api.add_router("", matching_router)
 api.add_router("/leads", leads_router)
+api.add_router("/rewards", rewards_router)
 
 
 # ---- errors ---------------------------------------------------------------------------------------------

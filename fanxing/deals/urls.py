@@ -1,6 +1,7 @@
 from django.urls import path
 
 from fanxing.deals.views import leads
+from fanxing.deals.views import rewards as reward_views
 
 app_name = "deals"
 urlpatterns = [
@@ -11,4 +12,8 @@ urlpatterns = [
     path("leads/<int:pk>/move/", leads.lead_move_view, name="lead_move"),
     path("leads/<int:pk>/activity/", leads.lead_activity_view, name="lead_activity"),
     path("leads/<int:pk>/assign/", leads.lead_assign_view, name="lead_assign"),
+    path("contracts/<int:pk>/reward/", reward_views.contract_reward, name="contract_reward"),
+    path("rewards/<int:pk>/export/", reward_views.distribution_export, name="distribution_export"),
+    path("rewards/payouts/", reward_views.payouts, name="payouts"),
+    path("rewards/payouts/<int:pk>/paid/", reward_views.payout_paid, name="payout_paid"),
 ]

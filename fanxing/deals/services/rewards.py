@@ -137,6 +137,8 @@ def reward_calculation(contract: TechContract, members: Sequence[rewards.Member]
 
 def _contribution(value: Any, n: int, name: str) -> Decimal:
     who = f"第 {n} 位成员（{name}）" if name else f"第 {n} 位成员"
+    if value is None or str(value).strip() == "":
+        raise ValidationError({"members": f"请填写{who}的贡献比例"})
     try:
         amount = Decimal(str(value).strip().rstrip("%").strip())
     except (InvalidOperation, ValueError):
@@ -214,7 +216,7 @@ def reward_distribute(
         note=note.strip(),
         created_by=by,
     )
-    distribution.full_clean()
+    distribution.full_clean(exclude=["created_by"])  # None: recorded by the platform (CLI)
     distribution.save()
     RewardPayout.objects.bulk_create(
         RewardPayout(

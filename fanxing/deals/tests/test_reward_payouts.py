@@ -3,10 +3,15 @@ rewarding only the increment, bad teams refused with nothing written, who record
 pages and their Excel exports, the API and the CLI."""
 
 import datetime
+import io
+import json
 from decimal import Decimal as D
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl import load_workbook
 
 from fanxing.core.models import AuditEntry
 from fanxing.deals.models import RewardDistribution, RewardPayout, RewardRule
@@ -142,3 +147,252 @@ class RewardDistributeTest(RewardTestCase):
         )
         with self.assertRaises(ValidationError):
             payout_mark_paid(by=self.tto_admin, payout=payout, paid_on=DECIDED)
+
+
+def sheet_rows(content: bytes) -> list[tuple[Any, ...]]:
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    return list(sheet.iter_rows(values_only=True))
+
+
+def cents(value: Any) -> D:
+    return D(str(value)).quantize(D("0.01"))
+
+
+class RewardPageTest(RewardTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.pay(70)
+        self.pay(50, SECOND_PAYMENT)
+        self.url = reverse("deals:contract_reward", args=[self.contract.pk])
+
+    def post_team(self, members: Any, **extra: Any) -> Any:
+        data = {
+            "team-TOTAL_FORMS": "6",
+            "team-INITIAL_FORMS": "0",
+            "decided_on": DECIDED.isoformat(),
+            "note": "",
+        } | extra
+        for i, (name, share, *account) in enumerate(members):
+            data |= {f"team-{i}-name": name, f"team-{i}-contribution": share}
+            data[f"team-{i}-account"] = account[0] if account else ""
+        return self.client.post(self.url, data)
+
+    def test_the_page_shows_the_rule_and_the_calculation_line_by_line(self) -> None:
+        self.login(self.tto_staff)
+        page = self.client.get(self.url).content.decode()
+        for text in ("净收入的 70%", "1,166,543.22", "816,580.25", "本单位规则不扣除", "本次可分配奖励"):
+            self.assertIn(text, page)
+        self.assertNotIn("记录奖励发放</button>", page)  # staff read only
+
+    def test_an_admin_records_a_distribution_from_the_form_with_an_account(self) -> None:
+        self.login(self.tto_admin)
+        response = self.post_team([("甲", "50", "expert"), ("乙", "30"), ("丙", "20")], note="决议 2026-3")
+        self.assertRedirects(response, self.url)
+        distribution = RewardDistribution.objects.get()
+        self.assertEqual(self.amounts(distribution), [D("408290.13"), D("244974.07"), D("163316.05")])
+        self.assertEqual(distribution.payouts.get(name="甲").user, self.expert)
+        page = self.client.get(self.url).content.decode()
+        self.assertIn("408290.13", page)
+        self.assertIn("登记发放", page)
+
+    def test_a_bad_team_in_the_form_shows_the_error_and_writes_nothing(self) -> None:
+        self.login(self.tto_admin)
+        response = self.post_team([("甲", "50"), ("乙", "40")])
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "团队成员：贡献比例合计须为 100%（现为 90%）")
+        response = self.post_team([("甲", "100", "nobody")])
+        self.assertContains(response, "没有用户名为“nobody”的有效账号")
+        self.assertEqual(self.written()[:2], (0, 0))
+
+    def test_who_reads_and_who_records_on_the_page(self) -> None:
+        for user, status in (
+            (self.tto_admin, 200),
+            (self.tto_staff, 200),
+            (self.bureau_admin, 200),
+            (self.enterprise_user, 403),  # a party: reads the contract, not its rewards
+            (self.other_staff, 404),
+            (self.outsider, 404),
+        ):
+            with self.subTest(user=user.username):
+                self.login(user)
+                self.assertEqual(self.client.get(self.url).status_code, status)
+        self.login(self.tto_staff)
+        self.assertEqual(self.post_team(TEAM).status_code, 403)
+        self.login(self.bureau_admin)
+        self.assertEqual(self.post_team(TEAM).status_code, 302)
+        self.assertEqual(RewardDistribution.objects.count(), 1)
+
+    def test_the_calculation_exported_shows_the_same_lines_and_amounts_to_the_cent(self) -> None:
+        self.login(self.tto_staff)
+        rows = sheet_rows(self.client.get(self.url + "?export=xlsx").content)
+        self.assertEqual(rows[0], ("项目", "金额", "单位", "说明"))
+        amounts = {label: (cents(amount), unit) for label, amount, unit, _ in rows[1:]}
+        self.assertEqual(amounts["净收入"], (D("1166543.22"), "元"))
+        self.assertEqual(amounts["奖励比例（%）"], (D("70.00"), "%"))
+        self.assertEqual(amounts["奖励总额"], (D("816580.25"), "元"))
+
+    def test_a_distribution_exported_shows_its_payouts_to_the_cent(self) -> None:
+        distribution = self.distribute()
+        self.login(self.tto_staff)
+        url = reverse("deals:distribution_export", args=[distribution.pk])
+        rows = sheet_rows(self.client.get(url).content)
+        payouts = {label: cents(amount) for label, amount, *_ in rows[1:] if label.startswith("奖励：")}
+        self.assertEqual(
+            payouts, {"奖励：甲": D("408290.13"), "奖励：乙": D("244974.07"), "奖励：丙": D("163316.05")}
+        )
+        self.login(self.other_staff)
+        self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_the_ledger_filters_by_year_and_paid_and_exports(self) -> None:
+        distribution = self.distribute()
+        first = distribution.payouts.get(name="甲")
+        self.login(self.tto_admin)
+        response = self.client.post(reverse("deals:payout_paid", args=[first.pk]), {"paid_on": "2026-07-10"})
+        self.assertRedirects(response, self.url)
+        ledger = reverse("deals:payouts")
+        self.login(self.tto_staff)
+        rows = sheet_rows(self.client.get(ledger + "?paid=unpaid&year=2026&export=xlsx").content)
+        self.assertEqual(
+            sorted((r[4], cents(r[7])) for r in rows[1:]), [("丙", D("163316.05")), ("乙", D("244974.07"))]
+        )
+        rows = sheet_rows(self.client.get(ledger + "?paid=paid&export=xlsx").content)
+        self.assertEqual(
+            [(r[4], r[9], r[10]) for r in rows[1:]], [("甲", "已发放", datetime.datetime(2026, 7, 10))]
+        )
+        self.assertEqual(len(sheet_rows(self.client.get(ledger + "?year=2025&export=xlsx").content)), 1)
+        self.assertContains(self.client.get(ledger), "163316.05")
+
+    def test_the_ledger_shows_each_reader_only_what_they_may_see(self) -> None:
+        distribution = self.distribute(members=[("甲", "60", self.expert), ("乙", "40")])
+        ledger = reverse("deals:payouts")
+        self.login(self.bureau_admin)
+        self.assertContains(self.client.get(ledger), "乙")
+        self.login(self.other_staff)
+        self.assertNotContains(self.client.get(ledger), self.contract.number)
+        self.login(self.outsider)
+        self.assertEqual(self.client.get(ledger).status_code, 403)
+        self.login(self.expert)  # named on a payout: sees that one only
+        page = self.client.get(ledger)
+        self.assertContains(page, "甲")
+        self.assertNotContains(page, "<td>乙")
+        other = distribution.payouts.get(name="乙")
+        response = self.client.post(reverse("deals:payout_paid", args=[other.pk]), {"paid_on": "2026-07-10"})
+        self.assertEqual(response.status_code, 404)
+        own = distribution.payouts.get(name="甲")
+        response = self.client.post(reverse("deals:payout_paid", args=[own.pk]), {"paid_on": "2026-07-10"})
+        self.assertEqual(response.status_code, 403)
+        self.assertIsNone(RewardPayout.objects.get(pk=own.pk).paid_on)
+
+
+class RewardApiTest(RewardTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.pay(70)
+        self.pay(50, SECOND_PAYMENT)
+        self.base = f"/api/v1/rewards/contracts/{self.contract.pk}"
+
+    def test_the_calculation_with_a_team_gives_the_payouts(self) -> None:
+        self.login(self.tto_staff)
+        data = self.client.get(self.base, {"members": "甲:50,乙:30,丙:20"}).json()
+        self.assertEqual((data["total"], data["earlier"], data["pool"]), ("816580.25", "0.00", "816580.25"))
+        self.assertEqual([p["amount"] for p in data["payouts"]], ["408290.13", "244974.07", "163316.05"])
+        self.assertFalse(data["can_record"])
+        response = self.client.get(self.base, {"members": "甲:50,乙:40"})
+        self.assertEqual(response.status_code, 422)
+        self.assertIn("现为 90%", response.json()["errors"]["members"][0])
+
+    def test_a_distribution_is_posted_listed_and_marked_paid(self) -> None:
+        self.login(self.tto_admin)
+        body = {
+            "members": [
+                {"name": "甲", "contribution": "50", "username": "expert"},
+                {"name": "乙", "contribution": "30"},
+                {"name": "丙", "contribution": "20"},
+            ],
+            "decided_on": "2026-07-01",
+        }
+        response = self.client.post(f"{self.base}/distributions", body, content_type="application/json")
+        self.assertEqual(response.status_code, 201, response.content)
+        self.assertEqual(response.json()["pool"], "816580.25")
+        bad = body | {"members": [{"name": "甲", "contribution": "110"}]}
+        response = self.client.post(f"{self.base}/distributions", bad, content_type="application/json")
+        self.assertEqual(response.status_code, 422)
+        self.assertIn("members", response.json()["errors"])
+        self.login(self.expert)
+        rows = self.client.get("/api/v1/rewards/payouts").json()
+        self.assertEqual([(r["name"], r["amount"]) for r in rows], [("甲", "408290.13")])
+        response = self.client.post(
+            f"/api/v1/rewards/payouts/{rows[0]['id']}/paid",
+            {"paid_on": "2026-07-02"},
+            content_type="application/json",
+        )
+        self.assertEqual(response.status_code, 403)
+        self.login(self.tto_admin)
+        response = self.client.post(
+            f"/api/v1/rewards/payouts/{rows[0]['id']}/paid",
+            {"paid_on": "2026-06-30"},
+            content_type="application/json",
+        )
+        self.assertEqual(response.status_code, 422)
+        self.assertIn("paid_on", response.json()["errors"])
+        response = self.client.post(
+            f"/api/v1/rewards/payouts/{rows[0]['id']}/paid",
+            {"paid_on": "2026-07-02"},
+            content_type="application/json",
+        )
+        self.assertEqual(response.json()["paid_on"], "2026-07-02")
+        self.assertEqual(len(self.client.get("/api/v1/rewards/payouts", {"paid": "unpaid"}).json()), 2)
+
+    def test_others_cannot_read_or_record(self) -> None:
+        self.login(self.other_staff)
+        self.assertEqual(self.client.get(self.base).status_code, 404)
+        self.assertEqual(self.client.get("/api/v1/rewards/payouts").json(), [])
+        self.login(self.tto_staff)
+        body = {"members": [{"name": "甲", "contribution": "100"}], "decided_on": "2026-07-01"}
+        response = self.client.post(f"{self.base}/distributions", body, content_type="application/json")
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(RewardDistribution.objects.count(), 0)
+
+
+class RewardCommandTest(RewardTestCase):
+    def run_command(self, *args: str) -> tuple[str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        call_command("reward", *args, stdout=out, stderr=err)
+        return out.getvalue(), err.getvalue()
+
+    def test_json_shows_the_calculation_and_payouts(self) -> None:
+        self.pay(70)
+        self.pay(50, SECOND_PAYMENT)
+        out, _ = self.run_command(self.contract.number, "--members", "甲:50,乙:30,丙:20", "--json")
+        data = json.loads(out)
+        self.assertEqual(data["pool"], "816580.25")
+        self.assertEqual([p["amount"] for p in data["payouts"]], ["408290.13", "244974.07", "163316.05"])
+        self.assertIn(
+            {"label": "净收入", "amount": "1166543.22", "note": "收入合计 − 扣除的费用"}, data["lines"]
+        )
+
+    def test_text_output_and_recording_as_the_system(self) -> None:
+        self.pay(70)
+        out, _ = self.run_command(self.contract.number)
+        self.assertIn("466,580.25", out)
+        out, _ = self.run_command(
+            self.contract.number, "--members", "甲：60，乙：40", "--record", "--date", "2026-07-01", "--json"
+        )
+        data = json.loads(out)
+        distribution = RewardDistribution.objects.get()
+        self.assertEqual(data["distribution"]["id"], distribution.pk)
+        self.assertEqual([str(a) for a in self.amounts(distribution)], [p["amount"] for p in data["payouts"]])
+        entry = AuditEntry.objects.get(action="reward_distribute")
+        self.assertIsNone(entry.actor)
+
+    def test_bad_input_is_refused_with_the_reason(self) -> None:
+        self.pay(70)
+        for args, words in (
+            (["NO-SUCH"], "没有编号为"),
+            ([self.contract.number, "--members", "甲:50,乙:40"], "现为 90%"),
+            ([self.contract.number, "--members", "甲:100", "--record"], "--date"),
+            ([self.contract.number, "--members", "甲50"], "姓名:贡献比例"),
+        ):
+            with self.subTest(args=args), self.assertRaisesMessage(CommandError, words):
+                self.run_command(*args)
+        self.assertEqual(RewardDistribution.objects.count(), 0)
