@@ -271,6 +271,18 @@ def is_active_manager(user: AnyUser) -> bool:
     return bool(user.is_authenticated and user.is_active and user.role == Role.MANAGER)
 
 
+def can_hand_over(user: AnyUser, demand: Any, achievement: Any) -> bool:
+    """The bureau, or an editor of the demand's or the achievement's organisation, hands a match over."""
+    return is_admin(user) or any(
+        record is not None and can_edit(user, record) for record in (demand, achievement)
+    )
+
+
+def can_create_lead(user: AnyUser, demand: Any, achievement: Any) -> bool:
+    """Those who may hand a match over, and technology managers (who then follow the lead up themselves)."""
+    return can_hand_over(user, demand, achievement) or is_active_manager(user)
+
+
 def lead_visible_q(user: AnyUser) -> Q:
     """Leads this user may read: see the module's docstring."""
     if is_admin(user):

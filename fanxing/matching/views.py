@@ -8,9 +8,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from fanxing.accounts import permissions
 from fanxing.accounts.models import Role, User
 from fanxing.achievements.selectors import achievement_get
-from fanxing.deals.services import can_hand_over
 from fanxing.demands.selectors import demand_get
 from fanxing.matching.selectors import (
     ROLES,
@@ -27,13 +27,17 @@ from fanxing.matching.services import match_feedback_record
 def demand_matches(request: HttpRequest, pk: int) -> HttpResponse:
     demand = demand_get(request.user, pk)
     matches = achievements_for_demand(request.user, demand)
-    return panel(request, matches, "achievements", demand, can_hand_over(request.user, demand, None))
+    return panel(
+        request, matches, "achievements", demand, permissions.can_hand_over(request.user, demand, None)
+    )
 
 
 def achievement_matches(request: HttpRequest, pk: int) -> HttpResponse:
     achievement = achievement_get(request.user, pk)
     matches = demands_for_achievement(request.user, achievement)
-    return panel(request, matches, "demands", achievement, can_hand_over(request.user, None, achievement))
+    return panel(
+        request, matches, "demands", achievement, permissions.can_hand_over(request.user, None, achievement)
+    )
 
 
 def panel(request: HttpRequest, matches: Any, kind: str, source: Any, handover: bool) -> HttpResponse:

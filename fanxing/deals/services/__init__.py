@@ -9,7 +9,6 @@ from fanxing.deals.services.contracts import (
     total_of,
 )
 from fanxing.deals.services.leads import (
-    can_hand_over,
     lead_activity_add,
     lead_assign,
     lead_create,
@@ -24,7 +23,6 @@ from fanxing.deals.services.rewards import (
 )
 
 __all__ = [
-    "can_hand_over",
     "contract_register",
     "contract_reward",
     "contract_save",

@@ -26,18 +26,6 @@ ASSIGN_CANDIDATES = 5
 SPECIALTY_MARGIN = 0.15
 
 
-def can_hand_over(user: Any, demand: Any, achievement: Any) -> bool:
-    """The bureau, or an editor of the demand's or the achievement's organisation, hands a match over."""
-    return permissions.is_admin(user) or any(
-        record is not None and permissions.can_edit(user, record) for record in (demand, achievement)
-    )
-
-
-def can_create_lead(user: Any, demand: Any, achievement: Any) -> bool:
-    """Those who may hand a match over, and technology managers (who then follow the lead up themselves)."""
-    return can_hand_over(user, demand, achievement) or permissions.is_active_manager(user)
-
-
 @dataclass(frozen=True)
 class Assignment:
     """Who gets a lead and why, in words the lead's page shows."""
@@ -100,7 +88,7 @@ def lead_create(
         raise ValidationError({"source": f"线索来源“{source}”不存在"})
     if by is not None:
         require(
-            can_create_lead(by, demand, achievement),
+            permissions.can_create_lead(by, demand, achievement),
             "只有需求或成果的所属机构、技术经理人或科技局管理员可以创建线索",
         )
     same = Lead.objects.filter(demand=demand, achievement=achievement, stage__in=OPEN_STAGES).first()
