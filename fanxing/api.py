@@ -16,11 +16,13 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from fanxing.accounts.api import ApiAuth
 from fanxing.accounts.api import router as accounts_router
+from fanxing.achievements.api import ledger_router
 from fanxing.achievements.api import router as achievements_router
-from fanxing.core.api import organisations_router, reference_router
+from fanxing.core.api import alliance_router, organisations_router, reference_router
 from fanxing.deals.api_leads import router as leads_router
 from fanxing.deals.api_rewards import router as rewards_router
 from fanxing.demands.api import router as demands_router
+from fanxing.managers.api import router as managers_router
 from fanxing.matching.api import router as matching_router
 
 api = NinjaAPI(
@@ -37,8 +39,11 @@ api = NinjaAPI(
 api.add_router("", accounts_router)
 api.add_router("", reference_router)
 api.add_router("/organisations", organisations_router)
+api.add_router("/organisations", ledger_router)
 api.add_router("/achievements", achievements_router)
 api.add_router("/demands", demands_router)
+api.add_router("/managers", managers_router)
+api.add_router("/alliance", alliance_router)
 api.add_router("", matching_router)
 api.add_router("/leads", leads_router)
 api.add_router("/rewards", rewards_router)

@@ -5,20 +5,23 @@ Reads go through `achievement_list` / `achievement_get` (the UI's visibility), w
 (contacts, confidential details, asking price) are null for callers who may not see them.
 """
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from fanxing.accounts import permissions
 from fanxing.accounts.permissions import AnyUser
-from fanxing.achievements.models import Achievement
-from fanxing.achievements.selectors import SORTS, achievement_get, achievement_list
-from fanxing.achievements.services import achievement_move, achievement_save
+from fanxing.achievements.models import Achievement, RightsGrant
+from fanxing.achievements.selectors import SORTS, LedgerEntry, achievement_get, achievement_list, ledger_get
+from fanxing.achievements.services import achievement_move, achievement_save, rights_grant_add
+from fanxing.core.models import Organisation
 from fanxing.core.schemas import (
     InputSchema,
     ListQuery,
+    OrganisationRef,
     ReasonIn,
     ReviewedIn,
     ReviewedOut,
@@ -203,3 +206,145 @@ def return_achievement(request: HttpRequest, achievement_id: int, payload: Reaso
 @router.post("/{int:achievement_id}/withdraw", response=AchievementDetailOut, summary="撤回")
 def withdraw_achievement(request: HttpRequest, achievement_id: int) -> dict[str, Any]:
     return move(request, achievement_id, "withdraw")
+
+
+# ---- the ledger of service achievements (单列管理) and grants of rights (赋权) ------------------------------
+
+ledger_router = Router(tags=["单列管理"])
+
+
+class GrantIn(InputSchema):
+    """A grant of rights in a service achievement (赋权): the unit's admins or the bureau."""
+
+    kind: str = Field(description="赋权方式：ownership（所有权）, use（长期使用权）")
+    grantees: str = Field(description="受让科研人员，多人用顿号分隔")
+    share: Decimal = Field(description="份额（%），0.01–100；同一成果的所有权合计不超过 100")
+    granted_on: date = Field(description="赋权日期，不晚于今天")
+    term_years: int | None = Field(None, description="使用期限（年）；长期使用权必填，所有权不填")
+    document_no: str = Field("", description="批准文号")
+
+
+class GrantOut(Schema):
+    id: int
+    achievement_id: int
+    kind: str
+    kind_label: str
+    grantees: str
+    share: float = Field(description="%")
+    granted_on: date
+    term_years: int | None
+    document_no: str
+
+
+class ConversionOut(Schema):
+    contract_id: int
+    number: str
+    title: str
+    kind: str
+    kind_label: str
+    amount: float = Field(description="合同金额，万元")
+    signed_on: date | None
+    received: float = Field(description="已到账金额，万元")
+
+
+class LedgerAchievementOut(Schema):
+    id: int
+    ref: str
+    title: str
+    status: str
+    status_label: str
+    grants: list[GrantOut]
+    conversions: list[ConversionOut]
+    amount: float = Field(description="所涉合同金额合计，万元")
+    received: float = Field(description="到账金额合计，万元")
+
+
+class LedgerTotalsOut(Schema):
+    achievements: int
+    grants: int
+    contracts: int = Field(description="转化合同份数（一份合同涉及多项成果时只计一次）")
+    converted: int = Field(description="已转化的成果数")
+    amount: float = Field(description="合同金额合计，万元")
+    received: float = Field(description="到账金额合计，万元")
+
+
+class LedgerOut(Schema):
+    organisation: OrganisationRef
+    achievements: list[LedgerAchievementOut]
+    totals: LedgerTotalsOut
+
+
+def grant_out(g: RightsGrant) -> dict[str, Any]:
+    return {
+        "id": g.pk,
+        "achievement_id": g.achievement_id,
+        "kind": g.kind,
+        "kind_label": g.get_kind_display(),
+        "grantees": g.grantees,
+        "share": g.share,
+        "granted_on": g.granted_on,
+        "term_years": g.term_years,
+        "document_no": g.document_no,
+    }
+
+
+def ledger_entry_out(e: LedgerEntry) -> dict[str, Any]:
+    a = e.achievement
+    conversions = [
+        {
+            "contract_id": c.contract.pk,
+            "number": c.contract.number,
+            "title": c.contract.title,
+            "kind": c.contract.kind,
+            "kind_label": c.contract.get_kind_display(),
+            "amount": c.contract.amount,
+            "signed_on": c.contract.signed_on,
+            "received": c.received,
+        }
+        for c in e.conversions
+    ]
+    return {
+        "id": a.pk,
+        "ref": a.ref,
+        "title": a.title,
+        "status": a.status,
+        "status_label": a.get_status_display(),
+        "grants": [grant_out(g) for g in e.grants],
+        "conversions": conversions,
+        "amount": e.amount,
+        "received": e.received,
+    }
+
+
+@ledger_router.get("/{int:organisation_id}/ledger", response=LedgerOut, summary="职务科技成果单列管理台账")
+def get_ledger(request: HttpRequest, organisation_id: int) -> dict[str, Any]:
+    """Every achievement of the unit (whatever its status) with its grants of rights, the contracts converting
+    it that you may read and the money received; for the unit's members and the bureau."""
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        raise Http404("机构不存在")
+    ledger = ledger_get(request.auth, organisation)  # type: ignore[attr-defined]
+    return {
+        "organisation": {"id": organisation.pk, "name": organisation.name},
+        "achievements": [ledger_entry_out(e) for e in ledger.entries],
+        "totals": {
+            "achievements": len(ledger.entries),
+            "grants": ledger.grants,
+            "contracts": ledger.contracts,
+            "converted": ledger.converted,
+            "amount": ledger.amount,
+            "received": ledger.received,
+        },
+    }
+
+
+@router.post(
+    "/{int:achievement_id}/grants", response={201: GrantOut}, summary="登记赋权（成果所属单位管理员、科技局）"
+)
+def add_grant(request: HttpRequest, achievement_id: int, payload: GrantIn) -> Status[dict[str, Any]]:
+    user = request.auth  # type: ignore[attr-defined]
+    achievement = Achievement.objects.filter(pk=achievement_id).select_related("organisation").first()
+    if achievement is None or not permissions.can_view_ledger(user, achievement.organisation):
+        raise Http404("成果不存在或无权查看")
+    grant = rights_grant_add(by=user, achievement=achievement, fields=payload.dict())
+    return Status(201, grant_out(grant))

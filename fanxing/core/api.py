@@ -4,25 +4,28 @@ Organisations are public to read; bureau admins create them, an organisation's a
 admins) change them, through `organisation_save`.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import AuthenticationError
 
-from fanxing.core.models import ConversionWay, Organisation, Region, TechField, TrlLevel
+from fanxing.core.models import AllianceMember, ConversionWay, Organisation, Region, TechField, TrlLevel
 from fanxing.core.schemas import (
     InputSchema,
+    OrganisationRef,
     PageQuery,
     clean_text_nulls,
     paginate,
     partial_schema,
     region_out,
 )
-from fanxing.core.selectors import organisation_list
-from fanxing.core.services import organisation_save
+from fanxing.core.selectors import MemberActivity, alliance_activity, organisation_list
+from fanxing.core.services import alliance_member_save, organisation_save
 
 reference_router = Router(tags=["基础数据"])
 organisations_router = Router(tags=["机构"])
@@ -222,3 +225,81 @@ def update_organisation(
         by=request.auth, organisation=org, fields=organisation_fields(payload.dict(exclude_unset=True))
     )
     return organisation_out(organisation_get(organisation_id))
+
+
+# ---- the technology-transfer alliance (科技成果转化联盟) ----------------------------------------------------
+
+alliance_router = Router(tags=["转化联盟"])
+
+
+class MembershipOut(Schema):
+    organisation: OrganisationRef
+    role: str
+    role_label: str
+    joined_on: date
+    left_on: date | None
+
+
+class AllianceMemberOut(MembershipOut):
+    achievements: int = Field(description="当年发布的成果数")
+    demands: int = Field(description="当年发布的需求数")
+    total: int
+
+
+class AllianceOut(Schema):
+    year: int
+    members: list[AllianceMemberOut]
+
+
+class AllianceMemberIn(InputSchema):
+    """An organisation's membership: admitted when it is not a member yet, changed otherwise."""
+
+    role: str = Field(
+        AllianceMember.Role.MEMBER, description="联盟职务：" + "、".join(AllianceMember.Role.values)
+    )
+    joined_on: date = Field(description="加入日期")
+    left_on: date | None = Field(None, description="退出日期")
+
+
+def membership_out(m: AllianceMember) -> dict[str, Any]:
+    return {
+        "organisation": {"id": m.organisation_id, "name": m.organisation.name},
+        "role": m.role,
+        "role_label": m.get_role_display(),
+        "joined_on": m.joined_on,
+        "left_on": m.left_on,
+    }
+
+
+def member_out(a: MemberActivity) -> dict[str, Any]:
+    return membership_out(a.member) | {"achievements": a.achievements, "demands": a.demands, "total": a.total}
+
+
+def signed_in(request: HttpRequest) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    if not user.is_authenticated:
+        raise AuthenticationError(401, "联盟成员名单仅对登录用户开放，请先登录或提供 API 令牌")
+    return user
+
+
+@alliance_router.get("", response=AllianceOut, summary="联盟成员及年度活跃情况（登录用户）")
+def alliance(
+    request: HttpRequest, year: int | None = Query(None, description="年度；不填为今年")
+) -> dict[str, Any]:
+    """The members of the alliance at some time in the year, with what each published that year."""
+    signed_in(request)
+    this_year = timezone.localdate().year
+    year = this_year if year is None else year
+    if not 2000 <= year <= this_year:
+        raise ValidationError({"year": [f"年度应在 2000 至 {this_year} 之间"]})
+    return {"year": year, "members": [member_out(a) for a in alliance_activity(year)]}
+
+
+@alliance_router.put(
+    "/{int:organisation_id}", response=MembershipOut, summary="接纳或修改联盟成员（科技局管理员）"
+)
+def save_member(request: HttpRequest, organisation_id: int, payload: AllianceMemberIn) -> dict[str, Any]:
+    member = alliance_member_save(
+        by=signed_in(request), organisation=organisation_get(organisation_id), fields=payload.dict()
+    )
+    return membership_out(member)
