@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from openpyxl.utils.datetime import from_excel
 
+from fanxing.achievements.models import Achievement
 from fanxing.core.models import ConversionWay, Organisation, Region, TechField
 from fanxing.core.tabular import cell_text
 from fanxing.core.validators import parse_patent_number
@@ -299,3 +300,75 @@ def render_team(team: Any) -> str:
         parts = [p for p in (member.title, LEAD if member.is_lead else "") if p]
         entries.append(f"{member.name}（{'，'.join(parts)}）" if parts else member.name)
     return "、".join(entries)
+
+
+# Technology contracts ----------------------------------------------------------------------------------
+
+YES = ("是", "yes", "true", "1", "y")
+NO = ("否", "no", "false", "0", "n")
+
+
+def parse_amount(value: Any) -> Decimal | None:
+    """One amount (万元, “万元” may follow); None for an empty cell; negative numbers refused."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        value = str(value)
+    text = cell_text(value).rstrip("%％")
+    return _amount(text) if text else None
+
+
+def parse_yes_no(value: Any) -> bool:
+    text = cell_text(value).lower()
+    if text in NO or not text:
+        return False
+    if text in YES:
+        return True
+    raise CellError(f"“{cell_text(value)}”应为“是”或“否”")
+
+
+def parse_subkind(
+    value: Any,
+    table: dict[str, tuple[str, ...]],
+    kinds: type[models.TextChoices],
+    subkinds: type[models.TextChoices],
+) -> str:
+    """A contract sub-type by its label or code, or written under its type (“技术许可/普通许可”)."""
+    text = re.sub(r"\s*[/／]\s*", "/", cell_text(value))
+    if not text:
+        return ""
+    kind_text, _, sub_text = text.rpartition("/")
+    code = parse_choice(sub_text, subkinds) or ""
+    if kind_text:
+        kind = parse_choice(kind_text, kinds)
+        if kind is not None and code not in table[kind]:
+            raise CellError(f"“{sub_text}”不是{kinds(kind).label}合同的子类型")
+    return code
+
+
+PARTY_SPLIT_RE = re.compile(r"[、;；\n]+")
+
+
+def parse_parties(value: Any, lookups: Lookups) -> list[dict[str, Any]]:
+    """Parties of one role: names of organisations on the platform (or their short names), or plain names."""
+    parties = []
+    for name in (n.strip() for n in PARTY_SPLIT_RE.split(cell_text(value))):
+        if name:
+            found = lookups.organisations.get(name) or lookups.organisation_short.get(name)
+            parties.append({"organisation": found, "name": "" if found else name})
+    return parties
+
+
+def render_parties(parties: Any) -> str:
+    return "、".join(p.organisation.name if p.organisation_id else p.name for p in parties)
+
+
+def parse_achievement_refs(value: Any) -> list[Any]:
+    """Achievements by their 编号, each of which must exist."""
+    refs = list(
+        dict.fromkeys(r.strip() for r in PARTY_SPLIT_RE.split(re.sub(r"[，,]", "、", cell_text(value))))
+    )
+    refs = [r for r in refs if r]
+    found = {a.ref: a for a in Achievement.objects.filter(ref__in=refs)}
+    missing = [r for r in refs if r not in found]
+    if missing:
+        raise CellError(f"成果编号不存在：{'、'.join(missing)}")
+    return [found[r] for r in refs]

@@ -23,6 +23,8 @@ from fanxing.core.models import Organisation
 from fanxing.core.selectors import ListFilters, organisation_list
 from fanxing.core.tabular import Column, Source, file_format, write_csv, write_xlsx
 from fanxing.core.workflow import Status, Visibility
+from fanxing.deals.models import TechContract
+from fanxing.deals.selectors import contract_list
 from fanxing.demands.selectors import demand_list
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,6 +33,8 @@ CSV_TYPE = "text/csv; charset=utf-8"
 
 def export_queryset(spec: Kind, records: QuerySet | ListFilters | None, user: AnyUser | None) -> QuerySet:
     """The records to export, visible to this user, with what the columns need loaded."""
+    if spec.name == "contracts":
+        return contract_export_queryset(records, user)
     if isinstance(records, QuerySet):
         qs = records
         if user is not None and spec.is_reviewed:
@@ -46,6 +50,15 @@ def export_queryset(spec: Kind, records: QuerySet | ListFilters | None, user: An
         return qs.select_related("region", "region__parent", "region__parent__parent")
     related = ["ways", "patents", "team"] if spec.name == "achievements" else ["ways"]
     return qs.select_related("organisation", "field", "field__parent").prefetch_related(*related)
+
+
+def contract_export_queryset(records: QuerySet | None, user: AnyUser | None) -> QuerySet:
+    """Contracts to export: a filtered list (visibility applied again), or all this user may read."""
+    if isinstance(records, QuerySet):
+        qs = records if user is None else records.filter(permissions.contract_visible_q(user))
+    else:
+        qs = contract_list(user) if user is not None else TechContract.objects.order_by("number")
+    return qs.select_related("organisation").prefetch_related("parties__organisation", "achievements")
 
 
 def confidential_checker(user: AnyUser | None, spec: Kind) -> Callable[[Any], bool]:
@@ -107,11 +120,18 @@ def table_response(label: str, columns: Sequence[Column], rows: Iterable[Sequenc
     return response
 
 
-def export_response(kind: str, queryset: QuerySet | ListFilters | None, user: AnyUser) -> HttpResponse:
-    """An xlsx download of a filtered list, as this user may see it ("导出 Excel" on every list)."""
+def export_response(
+    kind: str, queryset: QuerySet | ListFilters | None, user: AnyUser, fmt: str = "xlsx"
+) -> HttpResponse:
+    """An xlsx (or csv) download of a filtered list, as this user may see it ("导出 Excel" on every list)."""
     spec = get_kind(kind)
-    response = _xlsx_response(download_name(spec.label))
-    records_export(kind, queryset, user, response, "xlsx")
+    if fmt == "csv":
+        response = HttpResponse(content_type=CSV_TYPE)
+        filename = download_name(spec.label).removesuffix(".xlsx") + ".csv"
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+    else:
+        response = _xlsx_response(download_name(spec.label))
+    records_export(kind, queryset, user, response, fmt)
     return response
 
 

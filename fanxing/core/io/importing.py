@@ -111,6 +111,8 @@ def may_import(by: User | None, kind: Kind) -> bool:
         return permissions.is_admin(by) or bool(
             by.organisation_id and permissions.can_edit_organisation(by, by.organisation)
         )
+    if kind.name == "contracts":
+        return permissions.can_create_contract_for(by, by.organisation_id)
     return permissions.can_import(by)
 
 
@@ -129,6 +131,10 @@ def records_import(
     if not may_import(by, spec):
         raise PermissionDenied(f"您的角色无权导入{spec.label}")
     table = read_table(path, spec.columns, name=name, max_bytes=settings.FANXING_MAX_UPLOAD_BYTES)
+    if spec.name == "contracts":
+        from fanxing.core.io.contracts import ContractImporter  # it extends Importer, below
+
+        return ContractImporter(spec, by, table, dry_run, progress).run()
     return Importer(spec, by, table, dry_run, progress).run()
 
 

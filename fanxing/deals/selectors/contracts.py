@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from fanxing.accounts import permissions
@@ -76,3 +76,44 @@ def contract_totals(*, year: int, organisation: Organisation | None = None) -> d
         )
         for kind in ContractKind.values
     }
+
+
+@dataclass(frozen=True)
+class ContractFilters:
+    """The filters of the contract list (web page, API, export): each one optional."""
+
+    kind: str = ""
+    year: int | None = None
+    registration_status: str = ""
+    organisation: int | None = None
+    q: str = ""
+
+
+def contract_filter(qs: QuerySet[TechContract], filters: ContractFilters) -> QuerySet[TechContract]:
+    """Narrow a list of visible contracts by type, year signed, registration status, organisation, words."""
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.year:
+        qs = qs.filter(signed_on__year=filters.year)
+    if filters.registration_status:
+        qs = qs.filter(registration_status=filters.registration_status)
+    if filters.organisation:
+        qs = qs.filter(organisation_id=filters.organisation)
+    if filters.q:
+        qs = qs.filter(Q(number__icontains=filters.q) | Q(title__icontains=filters.q))
+    return qs
+
+
+def contract_sums(qs: QuerySet[TechContract]) -> dict[str, Decimal]:
+    """The count, contract amount and certified amount (万元) of a list of contracts."""
+    sums = qs.order_by().aggregate(n=Count("id"), amount=Sum("amount"), certified=Sum("certified_amount"))
+    return {
+        "count": sums["n"],
+        "amount": sums["amount"] or Decimal(0),
+        "certified_amount": sums["certified"] or Decimal(0),
+    }
+
+
+def contract_years(qs: QuerySet[TechContract]) -> list[int]:
+    """The years in which the contracts of a list were signed, newest first."""
+    return [d.year for d in qs.order_by().dates("signed_on", "year", order="DESC")]

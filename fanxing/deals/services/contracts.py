@@ -116,7 +116,7 @@ def contract_save(
     if by is not None:
         require(permissions.can_create_contract_for(by, contract.organisation_id), "只能登记本机构的技术合同")
     contract_type_check(contract.kind, contract.subkind)
-    contract.full_clean(validate_constraints=False)
+    contract.full_clean(exclude=["created_by"], validate_constraints=False)  # None: the platform (CLI)
     if parties is not None:
         rows = party_rows(parties)
     else:
@@ -185,7 +185,7 @@ def contract_register(
     values["registration_status"] = status
     for name, value in values.items():
         setattr(contract, name, value)
-    contract.full_clean(validate_constraints=False)
+    contract.full_clean(exclude=["created_by"], validate_constraints=False)
     contract.save()
     changes = diff(before, snapshot(contract, REGISTRATION_FIELDS))
     if changes:
