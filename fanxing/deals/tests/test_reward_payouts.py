@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from fanxing.accounts.models import User
 from fanxing.core.models import AuditEntry
 from fanxing.deals.models import RewardDistribution, RewardPayout, RewardRule
 from fanxing.deals.services import cost_add, payment_add, payout_mark_paid, reward_distribute
@@ -192,8 +193,9 @@ class RewardPageTest(RewardTestCase):
         self.assertEqual(self.amounts(distribution), [D("408290.13"), D("244974.07"), D("163316.05")])
         self.assertEqual(distribution.payouts.get(name="甲").user, self.expert)
         page = self.client.get(self.url).content.decode()
-        self.assertIn("408290.13", page)
+        self.assertIn("408,290.13", page)
         self.assertIn("登记发放", page)
+        self.assertNotIn("记录奖励发放</button>", page)  # nothing left to distribute
 
     def test_a_bad_team_in_the_form_shows_the_error_and_writes_nothing(self) -> None:
         self.login(self.tto_admin)
@@ -260,7 +262,10 @@ class RewardPageTest(RewardTestCase):
             [(r[4], r[9], r[10]) for r in rows[1:]], [("甲", "已发放", datetime.datetime(2026, 7, 10))]
         )
         self.assertEqual(len(sheet_rows(self.client.get(ledger + "?year=2025&export=xlsx").content)), 1)
-        self.assertContains(self.client.get(ledger), "163316.05")
+        page = self.client.get(ledger)
+        self.assertContains(page, "163,316.05")
+        self.assertContains(page, '奖励合计 <span class="font-monospace">816,580.25</span> 元')
+        self.assertNotContains(page, "登记发放")  # staff read only
 
     def test_the_ledger_shows_each_reader_only_what_they_may_see(self) -> None:
         distribution = self.distribute(members=[("甲", "60", self.expert), ("乙", "40")])
@@ -396,3 +401,39 @@ class RewardCommandTest(RewardTestCase):
             with self.subTest(args=args), self.assertRaisesMessage(CommandError, words):
                 self.run_command(*args)
         self.assertEqual(RewardDistribution.objects.count(), 0)
+
+
+class RewardAdminTest(RewardTestCase):
+    def login_admin_site(self) -> None:
+        User.objects.filter(pk=self.bureau_admin.pk).update(is_staff=True, is_superuser=True)
+        self.login(self.bureau_admin)
+
+    def test_a_rule_below_the_laws_minimum_is_refused_in_the_admin_with_the_reason(self) -> None:
+        self.login_admin_site()
+        rule = RewardRule.objects.get(organisation=self.qdu)
+        url = reverse("admin:deals_rewardrule_change", args=[rule.pk])
+        data = {
+            "organisation": self.qdu.pk,
+            "transfer_share": "30",
+            "equity_share": "50",
+            "implementation_share": "5",
+            "deductible": ["maintenance"],
+            "document_no": "",
+            "published_on": "",
+        }
+        self.assertContains(self.client.post(url, data), "不得低于法定的 50%")
+        self.assertEqual(RewardRule.objects.get(pk=rule.pk).transfer_share, D(70))
+        self.assertRedirects(
+            self.client.post(url, data | {"transfer_share": "80"}),
+            reverse("admin:deals_rewardrule_changelist"),
+        )
+        self.assertEqual(RewardRule.objects.get(pk=rule.pk).deductible, ["maintenance"])
+
+    def test_distributions_are_read_only_in_the_admin(self) -> None:
+        self.pay(70)
+        distribution = self.distribute()
+        self.login_admin_site()
+        page = self.client.get(reverse("admin:deals_rewarddistribution_change", args=[distribution.pk]))
+        self.assertContains(page, "233290.13")  # 甲's half of 466,580.25, the odd cent by the order given
+        self.assertNotContains(page, 'name="_save"')
+        self.assertEqual(self.client.get(reverse("admin:deals_rewarddistribution_add")).status_code, 403)

@@ -89,6 +89,16 @@ def distribution_rows(distribution: RewardDistribution) -> list[tuple[str, Decim
     return rows
 
 
+def distribution_entry(d: RewardDistribution) -> dict[str, Any]:
+    """A past distribution for the page: its lines, its payouts and amounts written to the cent."""
+    return {
+        "distribution": d,
+        "pool": f"{d.pool:,.2f}",
+        "lines": shown(line_rows(d.mode, d.lines)),
+        "payouts": [(p, f"{p.amount:,.2f}") for p in d.payouts.all()],
+    }
+
+
 @login_required
 def contract_reward(request: HttpRequest, pk: int) -> HttpResponse:
     contract = reward_contract_get(request.user, pk)
@@ -116,7 +126,7 @@ def contract_reward(request: HttpRequest, pk: int) -> HttpResponse:
         "calculation": calculation,
         "calculation_rows": shown(line_rows(calculation.mode, calculation.rows())) if calculation else [],
         "problem": problem,
-        "distributions": [(d, shown(distribution_rows(d))) for d in distribution_list(contract)],
+        "distributions": [distribution_entry(d) for d in distribution_list(contract)],
         "can_record": can_record,
         "form": form,
         "team": team,
@@ -185,26 +195,35 @@ def payouts(request: HttpRequest) -> HttpResponse:
     qs = payout_list(request.user, **form.filters())
     if request.GET.get("export") == "xlsx":
         return table_response("奖励发放台账", LEDGER_COLUMNS, (ledger_row(p) for p in qs))
-    totals = qs.aggregate(
+    totals = qs.exclude(distribution__mode=rewards.Mode.EQUITY).aggregate(  # 元 only, not shares
         total=Sum("amount"),
         paid=Sum("amount", filter=Q(paid_on__isnull=False)),
         unpaid=Sum("amount", filter=Q(paid_on__isnull=True)),
     )
     page = paginate(request, qs)
-    for p in page:
-        p.can_record = permissions.can_record_reward(request.user, p.distribution.contract)
-        p.can_view = permissions.can_view_rewards(request.user, p.distribution.contract.organisation_id)
     context = {
         "form": form,
         "page": page,
+        "rows": [ledger_entry(request.user, p) for p in page],
         "query": query_without_page(request),
-        "totals": {k: v or Decimal(0) for k, v in totals.items()},
+        "totals": {k: f"{v or 0:,.2f}" for k, v in totals.items()},
         "paid_form": PaidForm(),
         "section": SECTION,
     }
     return render_page(
         request, "deals/reward_payouts.html", context, partial="deals/reward_payouts_table.html"
     )
+
+
+def ledger_entry(user: Any, p: RewardPayout) -> dict[str, Any]:
+    contract = p.distribution.contract
+    return {
+        "payout": p,
+        "amount": f"{p.amount:,.2f}",
+        "unit": unit_of(p.distribution.mode),
+        "can_record": permissions.can_record_reward(user, contract),
+        "can_view": permissions.can_view_rewards(user, contract.organisation_id),
+    }
 
 
 def ledger_row(p: RewardPayout) -> list[Any]:
