@@ -19,6 +19,7 @@ from fanxing.accounts.api import router as accounts_router
 from fanxing.achievements.api import ledger_router
 from fanxing.achievements.api import router as achievements_router
 from fanxing.core.api import alliance_router, organisations_router, reference_router
+from fanxing.deals.api import router as contracts_router
 from fanxing.deals.api_leads import router as leads_router
 from fanxing.deals.api_rewards import router as rewards_router
 from fanxing.demands.api import router as demands_router
@@ -46,6 +47,7 @@ api.add_router("/managers", managers_router)
 api.add_router("/alliance", alliance_router)
 api.add_router("", matching_router)
 api.add_router("/leads", leads_router)
+api.add_router("/contracts", contracts_router)
 api.add_router("/rewards", rewards_router)
 
 
