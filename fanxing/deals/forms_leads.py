@@ -59,7 +59,7 @@ class LeadActivityForm(forms.ModelForm):
         model = LeadActivity
         fields = ["kind", "happened_on", "note"]
         widgets = {
-            "happened_on": forms.DateInput(attrs={"type": "date"}),
+            "happened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "note": forms.Textarea(attrs={"rows": 2}),
         }
 

@@ -1,7 +1,8 @@
 """End-to-end in a real browser (Debian's Chromium driven by Playwright) against a live server.
 
-The pages that matter: a library list filtered with HTMX without a full reload, and the road of an
-achievement from the transfer office's form through the bureau's review to the public list.
+The pages that matter: a library list filtered with HTMX without a full reload, the road of an
+achievement from the transfer office's form through the bureau's review to the public list, and a
+technology manager working a lead from the board to its end.
 """
 
 import os
@@ -107,3 +108,37 @@ class BrowserTest(StaticLiveServerTestCase):
         page.context.clear_cookies()
         page.goto(f"{self.live_server_url}/achievements/")
         self.assertIn("海洋牧场智能投喂系统", page.inner_text("#results"))
+
+    def test_a_manager_works_a_lead_from_the_board_to_its_end(self) -> None:
+        from fanxing.deals.models import Lead
+        from tests.base import make_demand
+
+        lead = Lead.objects.create(
+            demand=make_demand(self.haichuan, title="寻求对虾养殖尾水处理技术"),
+            achievement=make_achievement(self.qdu, title="对虾养殖尾水微生物处理技术"),
+            manager=self.manager,
+        )
+        self.sign_in("manager")
+        page = self.page
+        page.goto(f"{self.live_server_url}/deals/leads/?view=board")
+        page.click("[data-stage='new'] a:has-text('寻求对虾养殖尾水处理技术')")
+        page.wait_for_url(f"{self.live_server_url}/deals/leads/{lead.pk}/")
+        page.select_option("#id_kind", "call")
+        page.fill("#id_note", "与企业技术负责人通话，约定走访")
+        page.click("button:has-text('保存跟进')")
+        page.wait_for_selector("text=跟进记录已保存")
+        page.select_option("#id_stage", "contacted")
+        page.click("button:has-text('保存阶段')")
+        page.wait_for_selector("[data-testid=stage]:has-text('已联系')")
+        page.select_option("#id_stage", "closed")
+        page.click("button:has-text('保存阶段')")  # no reason: refused, the stage stays
+        page.wait_for_selector("text=终止线索须选择原因")
+        page.select_option("#id_stage", "closed")
+        page.select_option("#id_close_reason", "price")
+        page.click("button:has-text('保存阶段')")
+        page.wait_for_selector("[data-testid=stage]:has-text('已终止')")
+        self.assertIn("与企业技术负责人通话", page.inner_text("body"))
+        page.goto(f"{self.live_server_url}/deals/leads/?view=board")
+        self.assertIn("寻求对虾养殖尾水处理技术", page.inner_text("[data-stage='closed']"))
+        lead.refresh_from_db()
+        self.assertEqual((lead.stage, lead.close_reason), (Lead.Stage.CLOSED, "price"))
