@@ -124,7 +124,8 @@ def distribution_out(d: RewardDistribution) -> dict[str, Any]:
     }
 
 
-def calculation_out(contract: TechContract, calc: Calculation, user: Any) -> dict[str, Any]:
+def calculation_data(contract: TechContract, calc: Calculation) -> dict[str, Any]:
+    """The calculation as JSON (amounts as strings): the API's answer and `fanxing reward --json`."""
     return {
         "contract": contract.number,
         "mode": calc.mode.value,
@@ -142,6 +143,11 @@ def calculation_out(contract: TechContract, calc: Calculation, user: Any) -> dic
             }
             for p in calc.payouts
         ],
+    }
+
+
+def calculation_out(contract: TechContract, calc: Calculation, user: Any) -> dict[str, Any]:
+    return calculation_data(contract, calc) | {
         "can_record": permissions.can_record_reward(user, contract),
         "distributions": [distribution_out(d) for d in distribution_list(contract)],
     }

@@ -185,6 +185,17 @@ class RewardPageTest(RewardTestCase):
             self.assertIn(text, page)
         self.assertNotIn("记录奖励发放</button>", page)  # staff read only
 
+    def test_without_a_rule_the_page_shows_the_laws_minimum_and_a_refused_kind_shows_why(self) -> None:
+        RewardRule.objects.all().delete()
+        self.login(self.tto_admin)
+        page = self.client.get(self.url).content.decode()
+        self.assertIn("法定最低比例", page)
+        self.assertIn("583,271.61", page)  # 1,166,543.22 × 50 %
+        service = self.sign(kind="service", subkind="general_service")
+        response = self.client.get(reverse("deals:contract_reward", args=[service.pk]))
+        self.assertContains(response, "另行计算")
+        self.assertNotContains(response, "记录奖励发放</button>")
+
     def test_an_admin_records_a_distribution_from_the_form_with_an_account(self) -> None:
         self.login(self.tto_admin)
         response = self.post_team([("甲", "50", "expert"), ("乙", "30"), ("丙", "20")], note="决议 2026-3")

@@ -5,14 +5,14 @@ platform (audited as 系统). With --json only JSON goes to stdout."""
 
 import datetime
 import json
-from decimal import Decimal
+import unicodedata
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
-from fanxing.deals.api_rewards import parse_members
+from fanxing.deals.api_rewards import calculation_data, parse_members
 from fanxing.deals.selectors.rewards import reward_contract_by_number
 from fanxing.deals.services import reward_calculation, reward_distribute
 from fanxing.deals.services.rewards import team_check
@@ -44,7 +44,7 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(message(error)) from error
         if options["json"]:
-            data = as_json(contract, calculation)
+            data = calculation_data(contract, calculation)
             if recorded is not None:
                 data["distribution"] = {"id": recorded.pk, "decided_on": recorded.decided_on.isoformat()}
             self.stdout.write(json.dumps(data, ensure_ascii=False))
@@ -52,9 +52,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{contract.number} {contract.title} · {contract.organisation} · {calculation.mode.label}"
         )
-        width = max(len(label) for label, _, _ in calculation.rows())
+        width = max(display_width(label) for label, _, _ in calculation.rows())
         for label, amount, note in calculation.rows():
-            self.stdout.write(f"{label:　<{width}}  {amount:>16,.2f}  {note}".rstrip())
+            padding = " " * (width - display_width(label))
+            self.stdout.write(f"{label}{padding}  {amount:>16,.2f}  {note}".rstrip())
         if recorded is not None:
             self.stdout.write(f"已记录奖励发放：{recorded.decided_on}，本次奖励总额 {recorded.pool:,.2f}")
 
@@ -73,34 +74,12 @@ class Command(BaseCommand):
         )
 
 
+def display_width(text: str) -> int:
+    """Columns a terminal gives the text: two for each wide (CJK) character."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def message(error: ValidationError) -> str:
     if hasattr(error, "error_dict"):
         return "；".join(f"{name}：{'，'.join(texts)}" for name, texts in error.message_dict.items())
     return "；".join(error.messages)
-
-
-def money(value: Decimal) -> str:
-    return f"{value:.2f}"
-
-
-def as_json(contract: Any, calculation: Any) -> dict[str, Any]:
-    return {
-        "contract": contract.number,
-        "mode": calculation.mode.value,
-        "unit": calculation.unit,
-        "base": money(calculation.base),
-        "total": money(calculation.total),
-        "earlier": money(calculation.earlier),
-        "pool": money(calculation.pool),
-        "lines": [
-            {"label": ln.label, "amount": f"{ln.amount:f}", "note": ln.note} for ln in calculation.lines
-        ],
-        "payouts": [
-            {
-                "name": p.member.name,
-                "contribution": f"{p.member.contribution.normalize():f}",
-                "amount": money(p.amount),
-            }
-            for p in calculation.payouts
-        ],
-    }
