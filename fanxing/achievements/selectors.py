@@ -122,7 +122,9 @@ def ledger_get(user: AnyUser, organisation: Organisation) -> Ledger:
 
     contracts = TechContract.objects.filter(permissions.contract_visible_q(user)).order_by("signed_on", "pk")
     achievements = list(
-        service_ledger(user, organisation).prefetch_related(Prefetch("contracts", queryset=contracts))
+        service_ledger(user, organisation)
+        .select_related("field__parent")
+        .prefetch_related(Prefetch("contracts", queryset=contracts))
     )
     ids = {c.pk for a in achievements for c in a.contracts.all()}
     received = dict(

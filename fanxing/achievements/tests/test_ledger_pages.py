@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -97,6 +99,16 @@ class LedgerPageTest(LedgerTestCase):
         # the contract converts two achievements: shown under each, counted once in the totals
         totals = self.client.get(self.url()).context["ledger"]
         self.assertEqual((totals.contracts, totals.amount, totals.received), (1, 120, Decimal("52.5")))
+
+    def test_the_page_costs_the_same_queries_however_many_achievements_it_shows(self) -> None:
+        self.login(self.tto_staff)
+        with CaptureQueriesContext(connection) as few:
+            self.client.get(self.url())
+        for _ in range(5):
+            rights_grant_add(by=None, achievement=make_achievement(self.qdu), fields=OWNERSHIP)
+        with CaptureQueriesContext(connection) as many:
+            self.client.get(self.url())
+        self.assertEqual(len(many), len(few))
 
     def test_the_organisation_page_links_to_the_ledger_for_those_who_may_see_it(self) -> None:
         link = self.url()
