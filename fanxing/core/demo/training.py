@@ -258,8 +258,8 @@ def create_managers(ctx: Any, plans: list[ManagerPlan]) -> int:
         )
         for user, p in zip(users, todo, strict=True)
     ]
-    for profile in profiles:
-        profile.full_clean(validate_unique=False)
+    for profile in profiles:  # clean() checks the account's role on the user in memory
+        profile.full_clean(exclude=["user"], validate_unique=False)
     ManagerProfile.objects.bulk_create(profiles, batch_size=1000)
     made = dict(ManagerProfile.objects.filter(user_id__in=ids.values()).values_list("user__username", "id"))
     fields = TechField.objects.in_bulk(field_name="code")
