@@ -14,14 +14,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
 
+from fanxing.accounts.models import User
 from fanxing.achievements.models import Achievement
-from fanxing.core.models import AuditEntry
+from fanxing.core.models import AuditEntry, Organisation
 from fanxing.core.workflow import Status
 from fanxing.deals.models import ContractKind, ContractParty, ContractSubkind, Payment, TechContract
+from fanxing.deals.selectors.figures import figures_line, organisation_conversion_figures
+
+if TYPE_CHECKING:
+    from fanxing.core.demo.loader import DemoContext
 
 SEED = "fanxing-demo-2025:contracts"
 QDU = "青岛大学"
@@ -196,13 +201,23 @@ def plan_drafts(rng: random.Random) -> list[Draft]:
         rng, transfer_kinds, TRANSFER_COUNTS[2024], date(2024, 1, 1), date(2024, 11, 30), 0.03
     )
     assign(last_year, prior_total(TRANSFER_AMOUNT, TRANSFER_GROWTH))
-    # The earlier years: ordinary contracts at their own sizes, a few large 作价入股 deals take the rest of
-    # the five-year total (earlier deals were fewer and smaller, the equity contributions larger).
-    earlier = drafts_for(rng, transfer_kinds, DECEMBER_2024, date(2024, 12, 1), date(2024, 12, 31))
+    earlier = earlier_drafts(rng, transfer_kinds, TRANSFER_AMOUNT + sum(d.amount for d in last_year))
+    cooperation_kinds = ((ContractKind.DEVELOPMENT, 3), (ContractKind.SERVICE, 2))
+    cooperation = drafts_for(rng, cooperation_kinds, COOPERATION_COUNT, date(2025, 1, 1), AS_OF)
+    assign(cooperation, total_near(rng, COOPERATION_YI))
+    consulting = drafts_for(rng, ((ContractKind.CONSULTING, 1),), CONSULTING_2025, date(2025, 1, 1), AS_OF)
+    for draft in consulting:
+        draft.amount = Decimal(draft.weight).quantize(CENT) + 1
+    return this_year + last_year + earlier + cooperation + consulting
+
+
+def earlier_drafts(rng: random.Random, kinds: Sequence[tuple[str, int]], counted: Decimal) -> list[Draft]:
+    """The transfers and licences of 2021–2023 and December 2024: ordinary ones at their own sizes (fewer
+    and smaller the earlier), and a few large 作价入股 deals that take the rest of the five-year total
+    beyond the `counted` amount of January–November 2024 and 2025."""
+    earlier = drafts_for(rng, kinds, DECEMBER_2024, date(2024, 12, 1), date(2024, 12, 31))
     for year in (2021, 2022, 2023):
-        earlier += drafts_for(
-            rng, transfer_kinds, TRANSFER_COUNTS[year], date(year, 1, 1), date(year, 12, 31)
-        )
+        earlier += drafts_for(rng, kinds, TRANSFER_COUNTS[year], date(year, 1, 1), date(year, 12, 31))
     for year, count in EQUITY_EARLIER.items():
         for draft in rng.sample([d for d in earlier if d.signed_on.year == year], count):
             draft.equity = True
@@ -212,17 +227,11 @@ def plan_drafts(rng: random.Random) -> list[Draft]:
         growth = 0.7 + 0.1 * (draft.signed_on.year - 2021)
         draft.amount = max(CENT, Decimal(draft.weight * growth).quantize(CENT))
     equity = [d for d in earlier if d.equity]
-    rest = total_near(rng, FYP14_YI) - TRANSFER_AMOUNT - sum(d.amount for d in last_year + ordinary)
+    rest = total_near(rng, FYP14_YI) - counted - sum(d.amount for d in ordinary)
     if rest < 100 * len(equity):
         raise ValueError(f"作价入股合同分得的金额过少：{rest} 万元")
     assign(equity, rest)
-    cooperation_kinds = ((ContractKind.DEVELOPMENT, 3), (ContractKind.SERVICE, 2))
-    cooperation = drafts_for(rng, cooperation_kinds, COOPERATION_COUNT, date(2025, 1, 1), AS_OF)
-    assign(cooperation, total_near(rng, COOPERATION_YI))
-    consulting = drafts_for(rng, ((ContractKind.CONSULTING, 1),), CONSULTING_2025, date(2025, 1, 1), AS_OF)
-    for draft in consulting:
-        draft.amount = Decimal(draft.weight).quantize(CENT) + 1
-    return this_year + last_year + earlier + cooperation + consulting
+    return earlier
 
 
 def plan_contracts(topics: Sequence[Topic], enterprises: Sequence[str]) -> list[ContractPlan]:
@@ -248,7 +257,7 @@ def plan_contract(rng: random.Random, draft: Draft, number: str, serial: int, to
     registered = registered_on <= AS_OF and rng.random() < 0.8
     return ContractPlan(
         number=number,
-        title=contract_title(rng, draft.kind, subkind, topic),
+        title=contract_title(draft.kind, subkind, topic),
         kind=draft.kind,
         subkind=subkind,
         equity=draft.equity,
@@ -293,7 +302,7 @@ def pick_topic(rng: random.Random, draft: Draft, topics: Sequence[Topic]) -> Top
     return f"{rng.choice(keywords)}{rng.choice(TOPIC_SUFFIXES)}"
 
 
-def contract_title(rng: random.Random, kind: str, subkind: str, topic: Topic | str) -> str:
+def contract_title(kind: str, subkind: str, topic: Topic | str) -> str:
     subject = topic.title if isinstance(topic, Topic) else topic
     subject = subject if len(subject) <= 60 else subject[:59] + "…"
     label = ContractSubkind(subkind).label if subkind else ""
@@ -343,7 +352,8 @@ def payments(rng: random.Random, draft: Draft) -> tuple[tuple[date, Decimal, str
     if rng.random() < 0.25:
         return ()
     shares = rng.choice(((1.0,), (0.3, 0.7), (0.5, 0.5), (0.3, 0.4, 0.3)))
-    received, day = [], draft.signed_on
+    received: list[tuple[date, Decimal, str]] = []
+    day = draft.signed_on
     notes = ("首付款", "第二期款", "尾款")
     for i, share in enumerate(shares):
         day = day + timedelta(days=rng.randint(10, 120 if i else 40))
@@ -357,7 +367,7 @@ def payments(rng: random.Random, draft: Draft) -> tuple[tuple[date, Decimal, str
     return tuple(received)
 
 
-def topics_of(organisation: Any) -> list[Topic]:
+def topics_of(organisation: Organisation) -> list[Topic]:
     rows = (
         Achievement.objects.filter(organisation=organisation, status=Status.PUBLISHED)
         .order_by("ref")
@@ -369,10 +379,8 @@ def topics_of(organisation: Any) -> list[Topic]:
     ]
 
 
-def load_contracts(ctx: Any) -> str:
+def load_contracts(ctx: "DemoContext") -> str:
     """青岛大学's contracts of 2021–2025 with parties, linked achievements, registrations and payments."""
-    from fanxing.deals.selectors.figures import figures_line, organisation_conversion_figures
-
     qdu = ctx.organisations[QDU]
     enterprises = sorted(e.name for e in ctx.data.enterprises)
     plans = plan_contracts(topics_of(qdu), enterprises)
@@ -406,7 +414,7 @@ def load_contracts(ctx: Any) -> str:
     return f"{QDU}新建 {len(todo)} 份（到账记录 {len(received)} 笔），已有 {len(existing)} 份；{figures}"
 
 
-def new_contract(plan: ContractPlan, organisation: Any, staff: Any) -> TechContract:
+def new_contract(plan: ContractPlan, organisation: Organisation, staff: User | None) -> TechContract:
     registered = plan.registered_on is not None
     record = TechContract(
         number=plan.number,
@@ -434,7 +442,7 @@ def new_contract(plan: ContractPlan, organisation: Any, staff: Any) -> TechContr
 
 
 def parties(
-    plans: Sequence[ContractPlan], ids: dict[str, int], organisations: dict[str, Any]
+    plans: Sequence[ContractPlan], ids: dict[str, int], organisations: dict[str, Organisation]
 ) -> list[ContractParty]:
     rows = []
     for plan in plans:
@@ -461,7 +469,7 @@ def parties(
     return rows
 
 
-def write_audit(plans: Sequence[ContractPlan], ids: dict[str, int], staff: Any) -> None:
+def write_audit(plans: Sequence[ContractPlan], ids: dict[str, int], staff: User | None) -> None:
     content_type = ContentType.objects.get_for_model(TechContract)
     AuditEntry.objects.bulk_create(
         (

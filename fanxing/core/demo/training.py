@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
@@ -30,6 +30,10 @@ from fanxing.core.demo.people import EXPERTS, MANAGERS
 from fanxing.core.models import AuditEntry, TechField
 from fanxing.core.reference import TECH_FIELDS
 from fanxing.managers.models import Certificate, ManagerProfile, TrainingRecord
+from fanxing.managers.selectors import training_by_year
+
+if TYPE_CHECKING:
+    from fanxing.core.demo.loader import DemoContext
 
 SEED = "fanxing-demo-2025:training"
 TRAINED_2025 = 294  # the report's 培育技术经理人 294 人: managers with a training record in 2025
@@ -186,12 +190,10 @@ def numbered(earned: list[tuple[str, date]], person: int) -> tuple[tuple[str, st
     )
 
 
-def load_training(ctx: Any) -> str:
+def load_training(ctx: "DemoContext") -> str:
     """The generated managers (inactive accounts, profiles), everyone's training records and certificates."""
-    from fanxing.managers.selectors import training_by_year
-
     plans = plan_training(sorted(e.name for e in ctx.data.enterprises))
-    created = create_managers(ctx, [p for p in plans if p.new])
+    created = create_managers([p for p in plans if p.new])
     profiles = dict(
         ManagerProfile.objects.filter(user__username__in=[p.username for p in plans]).values_list(
             "user__username", "id"
@@ -235,7 +237,7 @@ def load_training(ctx: Any) -> str:
     )
 
 
-def create_managers(ctx: Any, plans: list[ManagerPlan]) -> int:
+def create_managers(plans: list[ManagerPlan]) -> int:
     """Inactive manager accounts and their profiles with specialty fields, for those not there yet."""
     existing = set(
         User.objects.filter(username__in=[p.username for p in plans]).values_list("username", flat=True)
