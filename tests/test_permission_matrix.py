@@ -4,6 +4,9 @@ Each row names who acts, on whose record, and what they must get. The API's matr
 test_api.py; both go through fanxing.accounts.permissions.
 """
 
+import datetime
+from decimal import Decimal
+
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
@@ -11,6 +14,7 @@ from fanxing.accounts import permissions
 from fanxing.accounts.models import AccessRequest, Role
 from fanxing.core.workflow import Status, Visibility
 from fanxing.deals.models import Lead
+from fanxing.deals.services import contract_save
 from tests.base import PersonasTestCase, make_achievement, make_demand, make_profile, make_user
 
 SECRET_PHONE = "0532-85950001"
@@ -404,3 +408,60 @@ class LeadMatrixTest(PersonasTestCase):
                 self.lead.refresh_from_db()
                 self.assertEqual(self.lead.stage == Lead.Stage.CONTACTED, name in {"bureau_admin", "manager"})
                 self.assertEqual(self.lead.manager == other_manager, name == "bureau_admin")
+
+
+class ContractMatrixTest(PersonasTestCase):
+    """A licence of 青岛大学 to 青岛海川科技 (a party): who reads, changes and sees its rewards."""
+
+    def setUp(self) -> None:
+        self.contract = contract_save(
+            by=None,
+            fields={
+                "number": "QDU-M-1",
+                "title": "养殖尾水处理技术许可",
+                "kind": "licence",
+                "subkind": "ordinary",
+                "organisation": self.qdu,
+                "amount": Decimal(120),
+                "signed_on": datetime.date(2026, 3, 2),
+            },
+            parties=[
+                {"role": "seller", "organisation": self.qdu},
+                {"role": "buyer", "organisation": self.haichuan},
+            ],
+        )
+
+    def statuses(self, url: str) -> dict[str, int]:
+        found = {}
+        for name in ALL:
+            self.client.logout()
+            if name != "anonymous":
+                self.login(getattr(self, name))
+            found[name] = self.client.get(url).status_code
+        return found
+
+    def test_the_contract_is_read_by_its_office_the_other_party_and_the_bureau(self) -> None:
+        readers = QDU_EDITORS | {"enterprise_user"}
+        expected = {name: 200 if name in readers else 404 for name in ALL} | {"anonymous": 302}
+        self.assertEqual(self.statuses(reverse("deals:contract_detail", args=[self.contract.pk])), expected)
+        listed = {}
+        for name in ALL[1:]:
+            self.login(getattr(self, name))
+            listed[name] = (
+                self.contract.number in self.client.get(reverse("deals:contracts")).content.decode()
+            )
+        self.assertEqual(listed, {name: name in readers for name in ALL[1:]})
+
+    def test_only_its_office_and_the_bureau_change_it_the_other_party_is_refused(self) -> None:
+        expected = {name: 200 if name in QDU_EDITORS else 404 for name in ALL} | {
+            "anonymous": 302,
+            "enterprise_user": 403,
+        }
+        self.assertEqual(self.statuses(reverse("deals:contract_edit", args=[self.contract.pk])), expected)
+
+    def test_the_reward_calculation_is_for_the_office_and_the_bureau(self) -> None:
+        expected = {name: 200 if name in QDU_EDITORS else 404 for name in ALL} | {
+            "anonymous": 302,
+            "enterprise_user": 403,
+        }
+        self.assertEqual(self.statuses(reverse("deals:contract_reward", args=[self.contract.pk])), expected)
