@@ -13,6 +13,7 @@ from fanxing.deals.models import (
     ContractCost,
     ContractParty,
     Lead,
+    LeadActivity,
     Payment,
     PaymentInstalment,
     RewardDistribution,
@@ -22,10 +23,18 @@ from fanxing.deals.models import (
 )
 
 
+class LeadActivityInline(admin.TabularInline):
+    model = LeadActivity
+    extra = 0
+    readonly_fields = ["by", "created_at"]
+
+
 @admin.register(Lead)
 class LeadAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "manager", "stage", "source", "score", "created_at"]
-    list_filter = ["stage", "source"]
+    list_display = ["__str__", "manager", "stage", "close_reason", "source", "score", "last_activity_at"]
+    list_filter = ["stage", "source", "close_reason"]
+    readonly_fields = ["assignment", "created_by", "created_at"]
+    inlines = [LeadActivityInline]
 
 
 class ContractPartyInline(admin.TabularInline):
