@@ -15,7 +15,14 @@ from ninja import Field, Query, Router, Schema, Status
 from fanxing.accounts import permissions
 from fanxing.accounts.permissions import AnyUser
 from fanxing.achievements.models import Achievement, RightsGrant
-from fanxing.achievements.selectors import SORTS, LedgerEntry, achievement_get, achievement_list, ledger_get
+from fanxing.achievements.selectors import (
+    SORTS,
+    Ledger,
+    LedgerEntry,
+    achievement_get,
+    achievement_list,
+    ledger_get,
+)
 from fanxing.achievements.services import achievement_move, achievement_save, rights_grant_add
 from fanxing.core.models import Organisation
 from fanxing.core.schemas import (
@@ -316,16 +323,10 @@ def ledger_entry_out(e: LedgerEntry) -> dict[str, Any]:
     }
 
 
-@ledger_router.get("/{int:organisation_id}/ledger", response=LedgerOut, summary="职务科技成果单列管理台账")
-def get_ledger(request: HttpRequest, organisation_id: int) -> dict[str, Any]:
-    """Every achievement of the unit (whatever its status) with its grants of rights, the contracts converting
-    it that you may read and the money received; for the unit's members and the bureau."""
-    organisation = Organisation.objects.filter(pk=organisation_id).first()
-    if organisation is None:
-        raise Http404("机构不存在")
-    ledger = ledger_get(request.auth, organisation)  # type: ignore[attr-defined]
+def ledger_out(ledger: Ledger) -> dict[str, Any]:
+    """The ledger as the API and `fanxing ledger --json` write it."""
     return {
-        "organisation": {"id": organisation.pk, "name": organisation.name},
+        "organisation": {"id": ledger.organisation.pk, "name": ledger.organisation.name},
         "achievements": [ledger_entry_out(e) for e in ledger.entries],
         "totals": {
             "achievements": len(ledger.entries),
@@ -336,6 +337,16 @@ def get_ledger(request: HttpRequest, organisation_id: int) -> dict[str, Any]:
             "received": ledger.received,
         },
     }
+
+
+@ledger_router.get("/{int:organisation_id}/ledger", response=LedgerOut, summary="职务科技成果单列管理台账")
+def get_ledger(request: HttpRequest, organisation_id: int) -> dict[str, Any]:
+    """Every achievement of the unit (whatever its status) with its grants of rights, the contracts converting
+    it that you may read and the money received; for the unit's members and the bureau."""
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        raise Http404("机构不存在")
+    return ledger_out(ledger_get(request.auth, organisation))  # type: ignore[attr-defined]
 
 
 @router.post(

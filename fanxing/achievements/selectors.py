@@ -56,10 +56,11 @@ def achievement_get(user: AnyUser, pk: int) -> Achievement:
     return record
 
 
-def service_ledger(user: AnyUser, organisation: Organisation) -> QuerySet[Achievement]:
+def service_ledger(user: AnyUser | None, organisation: Organisation) -> QuerySet[Achievement]:
     """A university's or institute's ledger of service achievements (单列管理): every achievement of the
-    unit, whatever its status, with its grants of rights; for the unit's members and the bureau."""
-    if not permissions.can_view_ledger(user, organisation):
+    unit, whatever its status, with its grants of rights; for the unit's members and the bureau (`None`:
+    the platform, the CLI)."""
+    if user is not None and not permissions.can_view_ledger(user, organisation):
         raise PermissionDenied("只有本单位人员和科技局管理员可以查看职务科技成果台账")
     return (
         Achievement.objects.filter(organisation=organisation)
@@ -115,12 +116,17 @@ class Ledger:
         return sum(1 for e in self.entries if e.conversions)
 
 
-def ledger_get(user: AnyUser, organisation: Organisation) -> Ledger:
+def ledger_get(user: AnyUser | None, organisation: Organisation) -> Ledger:
     """The ledger of `service_ledger` with each achievement's technology contracts (those this user may read,
     by `contract_visible_q`) and the payments received under them; PermissionDenied as `service_ledger`."""
     from fanxing.deals.models import Payment, TechContract  # deals imports this app's models
 
-    contracts = TechContract.objects.filter(permissions.contract_visible_q(user)).order_by("signed_on", "pk")
+    contracts = (
+        TechContract.objects.all()
+        if user is None
+        else TechContract.objects.filter(permissions.contract_visible_q(user))
+    )
+    contracts = contracts.order_by("signed_on", "pk")
     achievements = list(
         service_ledger(user, organisation)
         .select_related("field__parent")
