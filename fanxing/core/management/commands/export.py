@@ -1,4 +1,4 @@
-"""`fanxing export achievements|demands|organisations FILE [--json] [--user NAME]`."""
+"""`fanxing export achievements|demands|organisations|contracts FILE [--json] [--user NAME]`."""
 
 import json
 from pathlib import Path
@@ -12,7 +12,7 @@ from fanxing.core.tabular import file_format
 
 
 class Command(BaseCommand):
-    help = "把成果、需求或机构导出为 xlsx 或 csv 文件（格式由扩展名决定），导出的文件可以直接导入。"
+    help = "把成果、需求、机构或技术合同导出为 xlsx 或 csv 文件（格式由扩展名决定），导出的文件可以直接导入。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=list(KINDS), help="导出的类型")

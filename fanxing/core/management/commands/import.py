@@ -1,4 +1,4 @@
-"""`fanxing import achievements|demands|organisations FILE [--dry-run] [--json] [--user NAME]`."""
+"""`fanxing import achievements|demands|organisations|contracts FILE [--dry-run] [--json] [--user NAME]`."""
 
 import json
 import sys
@@ -15,7 +15,7 @@ PROGRESS_FROM_ROWS = 500
 
 
 class Command(BaseCommand):
-    help = "从 xlsx 或 csv 文件导入成果、需求或机构：先校验全部行，有任何问题则不写入并以非零状态退出。"
+    help = "从 xlsx 或 csv 文件导入成果、需求、机构或技术合同：先校验全部行，有任何问题则不写入并以非零状态退出。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=list(KINDS), help="导入的类型")
