@@ -353,3 +353,37 @@ class ContractActionPagesTest(ContractPagesTestCase):
 
 def parties_of(contract: TechContract) -> list[str]:
     return sorted(str(p) for p in ContractParty.objects.filter(contract=contract))
+
+
+class ContractPageMatrixTest(ContractPagesTestCase):
+    """Who gets what on a contract of 青岛大学 with 青岛海川科技 as the buyer (no lead)."""
+
+    EXPECTED = {
+        # persona: (detail, edit form)
+        "anonymous": (302, 302),
+        "bureau_admin": (200, 200),
+        "tto_admin": (200, 200),
+        "tto_staff": (200, 200),
+        "other_staff": (404, 404),
+        "enterprise_user": (200, 403),
+        "outsider": (404, 404),
+        "manager": (404, 404),
+        "expert": (404, 404),
+    }
+
+    def test_each_persona_gets_the_detail_and_the_edit_form_as_the_rule_says(self) -> None:
+        edit = reverse("deals:contract_edit", args=[self.contract.pk])
+        for name, expected in self.EXPECTED.items():
+            with self.subTest(name):
+                self.client.logout()
+                if name != "anonymous":
+                    self.login(getattr(self, name))
+                self.assertEqual(
+                    (self.client.get(self.url).status_code, self.client.get(edit).status_code), expected
+                )
+
+    def test_the_manager_of_a_linked_lead_reads_the_contract_but_cannot_edit_it(self) -> None:
+        linked = self.sign(lead=self.lead)
+        self.login(self.manager)
+        self.assertEqual(self.client.get(reverse("deals:contract_detail", args=[linked.pk])).status_code, 200)
+        self.assertEqual(self.client.get(reverse("deals:contract_edit", args=[linked.pk])).status_code, 403)
