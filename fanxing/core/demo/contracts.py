@@ -77,6 +77,22 @@ COMPANY_WORDS = (
 COMPANY_TRADES = (
     "生物科技", "医疗器械", "新材料", "纺织科技", "智能科技", "信息技术", "食品", "医药", "电子科技", "环保科技",
 )  # fmt: skip
+# An achievement's industry (the top field of fanxing.core.reference) → what a company buying it does.
+TRADES = {
+    "虚拟现实": ("数字科技", "文化科技"),
+    "人工智能": ("智能科技", "信息技术"),
+    "新一代信息技术": ("信息技术", "电子科技"),
+    "海洋生物医药": ("海洋生物科技", "生物医药"),
+    "生物医药与大健康": ("医药", "医疗器械", "生物科技", "健康科技"),
+    "智能制造与工业互联网": ("智能装备", "机械", "自动化科技"),
+    "新能源与新材料": ("新材料", "新能源科技", "化工"),
+    "海洋科学与工程": ("海洋工程", "海洋科技"),
+    "现代农业与食品": ("食品", "农业科技", "种业"),
+    "节能环保": ("环保科技", "节能科技"),
+    "交通与土木工程": ("建设工程", "交通科技"),
+    "资源与地球科学": ("能源科技", "地质勘查"),
+    "纺织与轻工": ("纺织科技", "服饰"),
+}
 SPIN_OFF_WORDS = ("青大", "琴岛", "浮山", "鳌山", "青研")
 INVESTORS = ("青岛星海创业投资有限公司", "崂山科创成果转化投资基金管理有限公司")
 INTERMEDIARY = "崂山区技术转移服务中心"
@@ -85,12 +101,23 @@ TOPIC_SUFFIXES = ("关键技术", "工艺优化", "检测方法", "中试放大"
 
 @dataclass(frozen=True)
 class Topic:
-    """A published achievement of 青岛大学 a contract may name: number, title, keywords, date published."""
+    """A published achievement of 青岛大学 a contract may name: number, title, keywords, date published,
+    industry (the name of its field's top field)."""
 
     ref: str
     title: str
     keywords: tuple[str, ...]
     published_on: date
+    industry: str
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a contract is about: words for its title, the achievement it concerns ("" if none), the industry."""
+
+    words: str
+    ref: str
+    industry: str
 
 
 @dataclass(frozen=True)
@@ -234,8 +261,9 @@ def earlier_drafts(rng: random.Random, kinds: Sequence[tuple[str, int]], counted
     return earlier
 
 
-def plan_contracts(topics: Sequence[Topic], enterprises: Sequence[str]) -> list[ContractPlan]:
-    """Every demo contract of 青岛大学, numbered by year and type in order of signing."""
+def plan_contracts(topics: Sequence[Topic], enterprises: Sequence[tuple[str, str]]) -> list[ContractPlan]:
+    """Every demo contract of 青岛大学, numbered by year and type in order of signing; `enterprises` are
+    the demo's (name, industry)."""
     rng = random.Random(SEED)
     drafts = sorted(plan_drafts(rng), key=lambda d: (d.signed_on, PREFIX[d.kind]))
     serials: dict[tuple[int, str], int] = {}
@@ -249,15 +277,15 @@ def plan_contracts(topics: Sequence[Topic], enterprises: Sequence[str]) -> list[
 
 
 def plan_contract(rng: random.Random, draft: Draft, number: str, serial: int, topics: Sequence[Topic],
-                  enterprises: Sequence[str]) -> ContractPlan:  # fmt: skip
+                  enterprises: Sequence[tuple[str, str]]) -> ContractPlan:  # fmt: skip
     subkind = pick_subkind(rng, draft.kind)
-    topic = pick_topic(rng, draft, topics)
-    buyer, on_platform = pick_buyer(rng, draft, enterprises)
+    subject = pick_subject(rng, draft, topics)
+    buyer, on_platform = pick_buyer(rng, draft, subject.industry, enterprises)
     registered_on = draft.signed_on + timedelta(days=rng.randint(7, 45))
     registered = registered_on <= AS_OF and rng.random() < 0.8
     return ContractPlan(
         number=number,
-        title=contract_title(draft.kind, subkind, topic),
+        title=contract_title(draft.kind, subkind, subject.words),
         kind=draft.kind,
         subkind=subkind,
         equity=draft.equity,
@@ -269,7 +297,7 @@ def plan_contract(rng: random.Random, draft: Draft, number: str, serial: int, to
         buyer_on_platform=on_platform,
         co_buyer=rng.choice(INVESTORS) if draft.equity and rng.random() < 0.5 else "",
         intermediary=draft.kind in ("transfer", "licence") and rng.random() < 0.15,
-        achievement=topic.ref if isinstance(topic, Topic) else "",
+        achievement=subject.ref,
         registered_on=registered_on if registered else None,
         registration_number=f"{registered_on.year}370212{serial:06d}" if registered else "",
         certified_amount=certified(rng, draft) if registered else None,
@@ -290,21 +318,22 @@ def pick_subkind(rng: random.Random, kind: str) -> str:
     return str(rng.choices(names, weights)[0])
 
 
-def pick_topic(rng: random.Random, draft: Draft, topics: Sequence[Topic]) -> Topic | str:
+def pick_subject(rng: random.Random, draft: Draft, topics: Sequence[Topic]) -> Subject:
     """About half the transfers and licences signed after an achievement was published concern it;
-    other contracts are about a subject drawn from the university's keywords."""
+    other contracts are about a subject drawn from the keywords of one of the university's achievements."""
     if not topics:
-        return "技术成果"
+        return Subject("技术成果", "", "")
     listed = [t for t in topics if t.published_on < draft.signed_on]
     if draft.kind in ("transfer", "licence") and listed and rng.random() < 0.5:
-        return rng.choice(listed)
-    keywords = rng.choice(topics).keywords or ("技术成果",)
-    return f"{rng.choice(keywords)}{rng.choice(TOPIC_SUFFIXES)}"
+        topic = rng.choice(listed)
+        return Subject(topic.title, topic.ref, topic.industry)
+    topic = rng.choice(topics)
+    words = f"{rng.choice(topic.keywords or ('技术成果',))}{rng.choice(TOPIC_SUFFIXES)}"
+    return Subject(words, "", topic.industry)
 
 
-def contract_title(kind: str, subkind: str, topic: Topic | str) -> str:
-    subject = topic.title if isinstance(topic, Topic) else topic
-    subject = subject if len(subject) <= 60 else subject[:59] + "…"
+def contract_title(kind: str, subkind: str, words: str) -> str:
+    subject = words if len(words) <= 60 else words[:59] + "…"
     label = ContractSubkind(subkind).label if subkind else ""
     if kind == ContractKind.TRANSFER:
         return f"“{subject}”{label if subkind != 'other' else '技术'}转让合同"
@@ -319,18 +348,18 @@ def contract_title(kind: str, subkind: str, topic: Topic | str) -> str:
     return f"{subject}技术咨询合同"
 
 
-def company_name(rng: random.Random) -> str:
-    return f"{rng.choice(COMPANY_PLACES)}{rng.choice(COMPANY_WORDS)}{rng.choice(COMPANY_TRADES)}有限公司"
-
-
-def pick_buyer(rng: random.Random, draft: Draft, enterprises: Sequence[str]) -> tuple[str, bool]:
-    """An equity deal goes to a company founded on the achievement; others to an enterprise of the demo
-    (about 60%) or a company not on the platform."""
+def pick_buyer(
+    rng: random.Random, draft: Draft, industry: str, enterprises: Sequence[tuple[str, str]]
+) -> tuple[str, bool]:
+    """An equity deal goes to a company founded on the achievement; others to an enterprise of the demo in
+    the same industry where there is one (about 60%), or to a company in that trade not on the platform."""
+    trade = rng.choice(TRADES.get(industry, COMPANY_TRADES))
     if draft.equity:
-        return f"青岛{rng.choice(SPIN_OFF_WORDS)}{rng.choice(COMPANY_TRADES)}有限公司", False
-    if enterprises and rng.random() < 0.6:
-        return rng.choice(enterprises), True
-    return company_name(rng), False
+        return f"青岛{rng.choice(SPIN_OFF_WORDS)}{trade}有限公司", False
+    alike = [name for name, their in enterprises if their == industry]
+    if alike and rng.random() < 0.6:
+        return rng.choice(alike), True
+    return f"{rng.choice(COMPANY_PLACES)}{rng.choice(COMPANY_WORDS)}{trade}有限公司", False
 
 
 def term_days(rng: random.Random, kind: str) -> int:
@@ -371,18 +400,24 @@ def topics_of(organisation: Organisation) -> list[Topic]:
     rows = (
         Achievement.objects.filter(organisation=organisation, status=Status.PUBLISHED)
         .order_by("ref")
-        .values_list("ref", "title", "keywords", "published_at")
+        .values_list("ref", "title", "keywords", "published_at", "field__parent__name")
     )
     return [
-        Topic(ref, title, tuple(k for k in keywords.replace("，", ",").split(",") if k.strip()), at.date())
-        for ref, title, keywords, at in rows
+        Topic(
+            ref,
+            title,
+            tuple(k for k in keywords.replace("，", ",").split(",") if k.strip()),
+            at.date(),
+            top or "",
+        )
+        for ref, title, keywords, at, top in rows
     ]
 
 
 def load_contracts(ctx: "DemoContext") -> str:
     """青岛大学's contracts of 2021–2025 with parties, linked achievements, registrations and payments."""
     qdu = ctx.organisations[QDU]
-    enterprises = sorted(e.name for e in ctx.data.enterprises)
+    enterprises = sorted((e.name, e.industry) for e in ctx.data.enterprises)
     plans = plan_contracts(topics_of(qdu), enterprises)
     existing = set(
         TechContract.objects.filter(number__in=[p.number for p in plans]).values_list("number", flat=True)

@@ -113,7 +113,9 @@ class FigurePlanTests(SimpleTestCase):
         self.assertEqual(prior_total(Decimal("1967.79"), Decimal("40.16")), Decimal("1403.96"))
 
     def test_the_plans_are_the_same_every_time(self) -> None:
-        self.assertEqual(plan_contracts([], ["甲公司"]), plan_contracts([], ["甲公司"]))
+        self.assertEqual(
+            plan_contracts([], [("甲公司", "人工智能")]), plan_contracts([], [("甲公司", "人工智能")])
+        )
         self.assertEqual(plan_training(["甲公司"]), plan_training(["甲公司"]))
 
     def test_windows_compare_the_same_span_a_year_apart(self) -> None:
