@@ -105,9 +105,12 @@ def sessions(rng: random.Random) -> dict[tuple[str, int], list[date]]:
     return table
 
 
-def course_in(rng: random.Random, table: dict[tuple[str, int], list[date]], spec: tuple[str, Decimal, str], year: int) -> Course:  # fmt: skip
+def course_in(rng: random.Random, table: dict[tuple[str, int], list[date]], spec: tuple[str, Decimal, str],
+              year: int, after: date | None = None) -> Course | None:  # fmt: skip
+    """A session of the course in the year (after the given day, when given), None if there is none."""
     name, hours, provider = spec
-    return Course(name, hours, rng.choice(table[(name, year)]), provider)
+    days = [d for d in table[(name, year)] if after is None or d > after]
+    return Course(name, hours, rng.choice(days), provider) if days else None
 
 
 def plan_courses(rng: random.Random, table: dict[tuple[str, int], list[date]], level: str) -> tuple[list[Course], list[tuple[str, date]]]:  # fmt: skip
@@ -117,26 +120,38 @@ def plan_courses(rng: random.Random, table: dict[tuple[str, int], list[date]], l
     reached = LEVEL_ORDER[: LEVEL_ORDER.index(level) + 1]
     courses: list[Course] = []
     earned: list[tuple[str, date]] = []
-    for step, grade in enumerate(reached):
-        year = min(2025, start + step * rng.randint(1, 2)) if step else start
-        course = course_in(rng, table, LEVEL_COURSES[grade], year)
+    year, after = start, None
+    for grade in reached:  # each level's course a year or two after the last, in a later session
+        course = course_in(rng, table, LEVEL_COURSES[grade], year, after)
+        if course is None:  # no session left that year
+            break
         courses.append(course)
+        year, after = min(2025, year + rng.randint(1, 2)), course.date
         issued = course.date + timedelta(days=rng.randint(20, 45))
         if issued <= LAST_DAY and rng.random() < 0.85:
             earned.append((grade, issued))
-    for year in range(start, 2026):
-        if rng.random() < 0.6:
-            courses.append(course_in(rng, table, rng.choice(TOPIC_COURSES), year))
+    first = courses[0].date
+    for topic_year in range(start, 2026):  # topic courses once trained
+        topic = (
+            course_in(rng, table, rng.choice(TOPIC_COURSES), topic_year, first)
+            if rng.random() < 0.6
+            else None
+        )
+        if topic:
+            courses.append(topic)
     if not any(c.date.year == 2025 for c in courses):
-        courses.append(course_in(rng, table, CONTINUING, 2025))
+        continuing = course_in(rng, table, CONTINUING, 2025, first) or course_in(rng, table, CONTINUING, 2025)
+        assert continuing is not None
+        courses.append(continuing)
     return sorted(set(courses), key=lambda c: c.date), earned
 
 
-def affiliations() -> list[str]:
-    """Where the corps work: the institutions' transfer centres, agencies and PoC platforms (weighted so)."""
+def affiliations(enterprises: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Where the corps work, with the industry they serve when it is known ("" if any): the institutions'
+    transfer centres, agencies and PoC platforms (three times as likely), the demo's enterprises."""
     places = [f"{spec.name}技术转移中心" if spec.kind == "university" else spec.name for spec in INSTITUTIONS]
     places += [spec.name for spec in OTHER_ORGANISATIONS if spec.kind in ("agency", "poc")]
-    return places
+    return [(place, "") for place in places] * 3 + enterprises
 
 
 def unique_names(rng: random.Random, count: int) -> list[str]:
@@ -150,15 +165,18 @@ def unique_names(rng: random.Random, count: int) -> list[str]:
     return names
 
 
-def pick_fields(rng: random.Random) -> tuple[tuple[str, ...], str]:
-    _, label, children = rng.choice(TECH_FIELDS)
+def pick_fields(rng: random.Random, industry: str) -> tuple[tuple[str, ...], str]:
+    """One to three fields of one industry (the given one, else any) and the 专长 in words."""
+    areas = [area for area in TECH_FIELDS if area[2]]
+    _, label, children = rng.choice([a for a in areas if a[1] == industry] or areas)
     chosen = rng.sample(children, min(len(children), rng.randint(1, 3)))
     words = [name for _, name in chosen] + rng.sample(SERVICES, 2)
     return tuple(code for code, _ in chosen), f"{label}：" + "、".join(words)
 
 
-def plan_training(enterprises: list[str]) -> list[ManagerPlan]:
-    """The 20 demo managers (courses and certificates only) and the generated others, 294 in all."""
+def plan_training(enterprises: list[tuple[str, str]]) -> list[ManagerPlan]:
+    """The 20 demo managers (courses and certificates only) and the generated others, 294 in all;
+    `enterprises` are the demo's (name, industry)."""
     rng = random.Random(SEED)
     table = sessions(rng)
     plans = []
@@ -166,13 +184,13 @@ def plan_training(enterprises: list[str]) -> list[ManagerPlan]:
         courses, earned = plan_courses(rng, table, spec.grade)
         plans.append(ManagerPlan(spec.username, spec.name, spec.grade, spec.affiliation, spec.fields,
                                  spec.specialties, spec.bio, tuple(courses), numbered(earned, len(plans)), False))  # fmt: skip
-    places = affiliations() * 3 + enterprises
+    places = affiliations(enterprises)
     names, weights = zip(*LEVELS, strict=True)
     for name in unique_names(rng, TRAINED_2025 - len(MANAGERS)):
         level = rng.choices(names, weights)[0]
         courses, earned = plan_courses(rng, table, level)
-        fields, specialties = pick_fields(rng)
-        place = rng.choice(places)
+        place, industry = rng.choice(places)
+        fields, specialties = pick_fields(rng, industry)
         bio = f"{courses[0].date.year} 年参加{LEVEL_COURSES['junior'][0]}，在{place}从事科技成果转化服务。"
         plans.append(
             ManagerPlan(
@@ -192,7 +210,7 @@ def numbered(earned: list[tuple[str, date]], person: int) -> tuple[tuple[str, st
 
 def load_training(ctx: "DemoContext") -> str:
     """The generated managers (inactive accounts, profiles), everyone's training records and certificates."""
-    plans = plan_training(sorted(e.name for e in ctx.data.enterprises))
+    plans = plan_training(sorted((e.name, e.industry) for e in ctx.data.enterprises))
     created = create_managers([p for p in plans if p.new])
     profiles = dict(
         ManagerProfile.objects.filter(user__username__in=[p.username for p in plans]).values_list(

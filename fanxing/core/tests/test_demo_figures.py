@@ -116,7 +116,7 @@ class FigurePlanTests(SimpleTestCase):
         self.assertEqual(
             plan_contracts([], [("甲公司", "人工智能")]), plan_contracts([], [("甲公司", "人工智能")])
         )
-        self.assertEqual(plan_training(["甲公司"]), plan_training(["甲公司"]))
+        self.assertEqual(plan_training([("甲公司", "人工智能")]), plan_training([("甲公司", "人工智能")]))
 
     def test_windows_compare_the_same_span_a_year_apart(self) -> None:
         spans = windows(date(2025, 11, 30))
