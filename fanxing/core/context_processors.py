@@ -17,4 +17,10 @@ def platform(request: HttpRequest) -> dict[str, object]:
             "experts": permissions.can_view_directory(user, "experts"),
             "me": permissions.has_own_profile(user),
         },
+        # the brokerage's pages in the 转化 menu: contracts for members of an organisation (their own, or
+        # those their organisation is a party to) and the bureau; the payout ledger for reward readers
+        "nav_deals": {
+            "contracts": permissions.is_admin(user) or bool(user.is_authenticated and user.organisation_id),
+            "payouts": permissions.can_view_rewards(user, getattr(user, "organisation_id", None)),
+        },
     }
