@@ -31,6 +31,7 @@ from fanxing.core.demo.catalogue import (
 )
 from fanxing.core.demo.contracts import load_contracts
 from fanxing.core.demo.data import DemoData
+from fanxing.core.demo.leads import load_leads
 from fanxing.core.demo.people import EXPERTS, MANAGERS, PersonSpec
 from fanxing.core.demo.plan import (
     AchievementPlan,
@@ -472,6 +473,7 @@ STEPS: list[Step] = [
     Step("contracts", "技术合同", load_contracts),
     Step("training", "技术经理人培训", load_training),
     Step("index", "匹配索引", build_indexes),
+    Step("leads", "对接线索与奖励", load_leads),
 ]
 
 

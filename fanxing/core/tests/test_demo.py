@@ -20,6 +20,7 @@ from fanxing.core.demo.plan import plan_achievements, plan_demands
 from fanxing.core.models import AuditEntry, Organisation
 from fanxing.core.validators import parse_patent_number, validate_uscc
 from fanxing.core.workflow import Status, Visibility
+from fanxing.deals.models import Lead, RewardDistribution
 from fanxing.demands.models import Demand
 from fanxing.demands.selectors import demand_list
 
@@ -37,6 +38,8 @@ def counts() -> dict[str, int]:
         "audit": AuditEntry.objects.count(),
         "ways": Achievement.ways.through.objects.count(),
         "demand_ways": Demand.ways.through.objects.count(),
+        "leads": Lead.objects.count(),
+        "distributions": RewardDistribution.objects.count(),
     }
 
 
@@ -53,6 +56,22 @@ class DemoLoadedTestCase(TestCase):
         self.assertFalse(
             Achievement.objects.filter(status=Status.PUBLISHED).exclude(visibility=Visibility.PUBLIC).exists()
         )
+
+    def test_leads_stand_in_every_stage_and_the_signed_ones_have_their_contract(self) -> None:
+        self.assertEqual(set(Lead.objects.values_list("stage", flat=True)), set(Lead.Stage.values))
+        for lead in Lead.objects.filter(stage=Lead.Stage.SIGNED):
+            self.assertTrue(lead.contracts.filter(signed_on__isnull=False).exists())
+        self.assertFalse(Lead.objects.filter(stage=Lead.Stage.CLOSED, close_reason="").exists())
+        assigned = Lead.objects.exclude(manager=None).select_related("manager__manager_profile")
+        self.assertTrue(assigned.exists())
+        for lead in assigned:
+            self.assertIn("专长匹配", lead.assignment)
+
+    def test_recorded_rewards_pay_out_their_pool_to_the_cent(self) -> None:
+        distributions = RewardDistribution.objects.prefetch_related("payouts")
+        self.assertEqual(distributions.count(), 3)
+        for distribution in distributions:
+            self.assertEqual(sum(p.amount for p in distribution.payouts.all()), distribution.pool)
 
     def test_visitors_see_118_open_published_demands(self) -> None:
         self.assertEqual(demand_list(AnonymousUser()).count(), 118)
