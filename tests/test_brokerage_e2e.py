@@ -1,11 +1,12 @@
 """From a demand to the inventors' rewards, end to end (issue 4's "Must show"): the demand is matched, the
 lead goes to the manager whose specialty fits, moves through its stages, a licence contract is signed and
 registered, payments arrive, the team's rewards come out to the cent as worked by hand, and the audit
-trail shows every step. The lead's steps go through its pages as its users take them; the contract's
-and the rewards' through the services their pages call (those pages have their own tests)."""
+trail shows every step. Each step goes through the platform's outside: the lead's pages, the contracts
+and rewards API (as an office's own system would call it) and the contract's cost form."""
 
 import datetime
 from decimal import Decimal as D
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
@@ -13,9 +14,7 @@ from django.utils import timezone
 
 from fanxing.accounts.models import Role
 from fanxing.core.models import AuditEntry
-from fanxing.deals.models import ContractKind, ContractParty, Lead, RewardRule, TechContract
-from fanxing.deals.services import contract_register, contract_save, cost_add, payment_add
-from fanxing.deals.services.rewards import reward_distribute
+from fanxing.deals.models import Lead, RewardDistribution, RewardRule, TechContract
 from fanxing.matching import indexes
 from fanxing.matching.selectors import achievements_for_demand
 from tests.base import PersonasTestCase, make_achievement, make_demand, make_profile, make_user
@@ -51,6 +50,11 @@ class BrokerageEndToEndTest(PersonasTestCase):
         for library in ("achievements", "people"):
             indexes.rebuild(library)
 
+    def api(self, path: str, body: dict[str, Any], status: int = 201) -> Any:
+        response = self.client.post(f"/api/v1{path}", body, content_type="application/json")
+        self.assertEqual(response.status_code, status, response.content.decode())
+        return response.json()
+
     def test_a_demand_matched_becomes_a_licence_whose_inventors_are_rewarded_to_the_cent(self) -> None:
         # 1. The enterprise's demand is matched: the shrimp-farming achievement comes first.
         matches = achievements_for_demand(self.enterprise_user, self.demand) or []
@@ -78,59 +82,73 @@ class BrokerageEndToEndTest(PersonasTestCase):
         lead.refresh_from_db()
         self.assertEqual(lead.stage, Lead.Stage.NEGOTIATING)
 
-        # 4. The university's office keeps the licence contract on the lead, signed, then registered.
+        # 4. The university's office keeps the licence contract on the lead, signed, then registered
+        #    (its staff's API client, as an office's own system would).
         signed = today - datetime.timedelta(days=30)
-        contract = contract_save(
-            by=self.tto_staff,
-            fields={
+        self.login(self.tto_staff)
+        created = self.api(
+            "/contracts",
+            {
                 "number": "QDU-2026-XK-001",
                 "title": "对虾养殖尾水微生物处理技术普通许可",
-                "kind": ContractKind.LICENCE,
+                "kind": "licence",
                 "subkind": "ordinary",
-                "organisation": self.qdu,
-                "lead": lead,
-                "amount": D("120"),
-                "signed_on": signed,
+                "lead": lead.pk,
+                "amount": "120",
+                "signed_on": signed.isoformat(),
+                "parties": [
+                    {"role": "seller", "organisation": self.qdu.pk},
+                    {"role": "buyer", "organisation": self.haichuan.pk},
+                    {"role": "intermediary", "name": "崂山区技术转移服务中心"},
+                ],
+                "achievements": [self.achievement.ref],
             },
-            parties=[
-                {"role": ContractParty.Role.SELLER, "organisation": self.qdu},
-                {"role": ContractParty.Role.BUYER, "organisation": self.haichuan},
-                {"role": ContractParty.Role.INTERMEDIARY, "name": "崂山区技术转移服务中心"},
-            ],
-            achievements=[self.achievement],
         )
-        contract_register(
-            by=self.tto_staff,
-            contract=contract,
-            status=TechContract.Registration.REGISTERED,
-            number="370212-2026-0001",
-            registered_on=signed + datetime.timedelta(days=5),
-            certified_amount="120",
+        contract = TechContract.objects.get(pk=created["id"])
+        self.api(
+            f"/contracts/{contract.pk}/register",
+            {
+                "registration_status": "registered",
+                "registration_number": "370212-2026-0001",
+                "registered_on": (signed + datetime.timedelta(days=5)).isoformat(),
+                "certified_amount": "120",
+            },
+            status=200,
         )
+        self.login(self.manager)
         self.client.post(reverse("deals:lead_move", args=[lead.pk]), {"stage": "signed"})
         lead.refresh_from_db()
         self.assertEqual(lead.stage, Lead.Stage.SIGNED)
 
-        # 5. Payments arrive; the direct costs are recorded.
-        payment_add(by=self.tto_staff, contract=contract, received_on=signed, amount="70")
-        payment_add(by=self.tto_staff, contract=contract, received_on=today, amount="50")
+        # 5. Payments arrive (API); the direct costs are recorded on the contract's page.
+        self.login(self.tto_staff)
+        for day, amount in ((signed, "70"), (today, "50")):
+            self.api(f"/contracts/{contract.pk}/payments", {"received_on": day.isoformat(), "amount": amount})
         for kind, amount in (("maintenance", "23456.78"), ("evaluation", "10000.00"), ("other", "5000.00")):
-            cost_add(
-                by=self.tto_staff,
-                contract=contract,
-                fields={"kind": kind, "amount": D(amount), "incurred_on": today},
+            self.client.post(
+                reverse("deals:contract_cost", args=[contract.pk]),
+                {"kind": kind, "amount": amount, "incurred_on": today.isoformat()},
             )
+        self.assertEqual(contract.costs.count(), 3)
 
-        # 6. The office's admin records the team's rewards: to the cent, as worked by hand.
-        distribution = reward_distribute(
-            by=self.tto_admin,
-            contract=contract,
-            members=[("甲", D(50)), ("乙", D(30)), ("丙", D(20))],
-            decided_on=today,
+        # 6. The office's admin records the team's rewards (API): to the cent, as worked by hand.
+        self.login(self.tto_admin)
+        recorded = self.api(
+            f"/rewards/contracts/{contract.pk}/distributions",
+            {
+                "members": [
+                    {"name": "甲", "contribution": "50"},
+                    {"name": "乙", "contribution": "30"},
+                    {"name": "丙", "contribution": "20"},
+                ],
+                "decided_on": today.isoformat(),
+            },
         )
-        self.assertEqual(distribution.pool, POOL)
-        self.assertEqual({p.name: p.amount for p in distribution.payouts.all()}, PAYOUTS)
+        self.assertEqual(D(recorded["pool"]), POOL)
+        self.assertEqual({p["name"]: D(p["amount"]) for p in recorded["payouts"]}, PAYOUTS)
         self.assertEqual(sum(PAYOUTS.values()), POOL)
+        distribution = RewardDistribution.objects.get()
+        self.assertEqual({p.name: p.amount for p in distribution.payouts.all()}, PAYOUTS)
 
         # 7. The audit trail shows each step, in order, by whom.
         steps = [
@@ -157,6 +175,7 @@ class BrokerageEndToEndTest(PersonasTestCase):
                 ("reward_distribute", "tto_admin"),
             ],
         )
+        self.login(self.manager)
         page = self.client.get(reverse("deals:lead", args=[lead.pk])).content.decode()
         for shown in ("已签约", "QDU-2026-XK-001", "与企业技术负责人通话", "lead_move"):
             self.assertIn(shown, page)
