@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fanxing.achievements import views
+from fanxing.achievements import views, views_ledger
 
 app_name = "achievements"
 urlpatterns = [
@@ -10,12 +10,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.achievement_edit, name="edit"),
     path("<int:pk>/move/<slug:action>/", views.achievement_move_view, name="move"),
     path("<int:pk>/access/", views.achievement_access, name="access"),
-]
-
-# The ledger of service achievements (fanxing.achievements.views_ledger)
-from fanxing.achievements import views_ledger  # noqa: E402
-
-urlpatterns += [
+    # the ledger of service achievements (单列管理台账)
     path("ledger/<int:pk>/", views_ledger.ledger, name="ledger"),
     path("ledger/<int:pk>/grants/", views_ledger.ledger_grant, name="ledger_grant"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fanxing.core import views
+from fanxing.core import views, views_alliance, views_io
 
 app_name = "core"
 urlpatterns = [
@@ -12,22 +12,12 @@ urlpatterns = [
     path("workspace/", views.workspace, name="workspace"),
     path("review/", views.review_queue, name="review_queue"),
     path("audit/", views.audit_log, name="audit"),
-]
-
-# Import and export (fanxing.core.views_io)
-from fanxing.core import views_io  # noqa: E402
-
-urlpatterns += [
+    # import and export
     path("io/import/", views_io.io_import, name="io_import"),
     path("io/<str:kind>/import/", views_io.io_import, name="io_import"),
     path("io/<str:kind>/template/", views_io.io_template, name="io_template"),
     path("io/jobs/<int:pk>/", views_io.io_job, name="io_job"),
-]
-
-# The technology-transfer alliance (fanxing.core.views_alliance)
-from fanxing.core import views_alliance  # noqa: E402
-
-urlpatterns += [
+    # the technology-transfer alliance (转化联盟)
     path("alliance/", views_alliance.alliance, name="alliance"),
     path("alliance/members/new/", views_alliance.alliance_member_edit, name="alliance_member_create"),
     path("alliance/members/<int:pk>/edit/", views_alliance.alliance_member_edit, name="alliance_member_edit"),
