@@ -4,7 +4,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from fanxing.accounts import permissions
@@ -18,6 +17,7 @@ from fanxing.core.services import (
     require,
     reviewed_record_save,
     snapshot,
+    summed,
 )
 from fanxing.core.validators import parse_patent_number
 from fanxing.core.workflow import Status
@@ -133,10 +133,7 @@ def rights_grant_add(*, by: User | None, achievement: Achievement, fields: dict[
     if grant.granted_on > timezone.localdate():
         raise ValidationError({"granted_on": "赋权日期不能晚于今天"})
     if grant.kind == RightsGrant.Kind.OWNERSHIP:
-        granted = (
-            achievement.rights_grants.filter(kind=RightsGrant.Kind.OWNERSHIP).aggregate(s=Sum("share"))["s"]
-            or 0
-        )
+        granted = summed(achievement.rights_grants.filter(kind=RightsGrant.Kind.OWNERSHIP), "share")
         if granted + grant.share > 100:
             raise ValidationError(
                 {"share": f"该成果已赋予所有权 {granted}%，再赋 {grant.share}% 将超过 100%"}

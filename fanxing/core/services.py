@@ -81,6 +81,13 @@ def new_ref(prefix: str, model: type[models.Model]) -> str:
             return ref
 
 
+def summed(rows: Any, field: str) -> Decimal:
+    """The sum of a decimal column over a queryset, written the same on every database (PostgreSQL returns
+    the column's scale, 40.0000, SQLite 40): trailing zeros dropped; 0 when there are no rows."""
+    total = rows.aggregate(s=models.Sum(field))["s"] or Decimal(0)
+    return Decimal(format(Decimal(total).normalize(), "f"))
+
+
 def require(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDenied(message)

@@ -6,11 +6,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 
 from fanxing.accounts import permissions
 from fanxing.accounts.models import User
-from fanxing.core.services import audit, diff, require, snapshot
+from fanxing.core.services import audit, diff, require, snapshot, summed
 from fanxing.deals.models import (
     ContractParty,
     Payment,
@@ -194,10 +193,8 @@ def contract_register(
 
 
 def total_of(amounts: Any) -> Decimal:
-    """The sum of a contract's payments or instalments, written the same on every database (PostgreSQL
-    returns the column's scale, 40.0000, SQLite 40): trailing zeros dropped."""
-    total = amounts.aggregate(s=Sum("amount"))["s"] or Decimal(0)
-    return Decimal(format(Decimal(total).normalize(), "f"))
+    """The sum of a contract's payments or instalments (万元), the same on every database."""
+    return summed(amounts, "amount")
 
 
 def locked_for_money(by: User | None, contract: TechContract) -> TechContract:

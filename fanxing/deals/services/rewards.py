@@ -14,12 +14,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from fanxing.accounts import permissions
 from fanxing.accounts.models import User
-from fanxing.core.services import audit, require
+from fanxing.core.services import audit, require, summed
 from fanxing.deals import rewards
 from fanxing.deals.models import (
     ContractCost,
@@ -114,7 +113,8 @@ def percent(value: Decimal) -> str:
 
 
 def earlier_pools(contract: TechContract) -> Decimal:
-    return contract.distributions.aggregate(s=Sum("pool"))["s"] or Decimal(0)
+    """What the contract's earlier distributions gave (元, to the cent on every database)."""
+    return summed(contract.distributions, "pool").quantize(CENT)
 
 
 def reward_calculation(contract: TechContract, members: Sequence[rewards.Member] = ()) -> Calculation:
