@@ -1,12 +1,14 @@
 """End-to-end in a real browser (Debian's Chromium driven by Playwright) against a live server.
 
 The pages that matter: a library list filtered with HTMX without a full reload, the road of an
-achievement from the transfer office's form through the bureau's review to the public list, and a
-technology manager working a lead from the board to its end.
+achievement from the transfer office's form through the bureau's review to the public list, a
+technology manager working a lead from the board to its end, and an office keeping a licence contract
+(the sub-type list following the type) and recording its first payment.
 """
 
 import os
 import shutil
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -142,3 +144,38 @@ class BrowserTest(StaticLiveServerTestCase):
         self.assertIn("寻求对虾养殖尾水处理技术", page.inner_text("[data-stage='closed']"))
         lead.refresh_from_db()
         self.assertEqual((lead.stage, lead.close_reason), (Lead.Stage.CLOSED, "price"))
+
+    def test_an_office_keeps_a_licence_contract_and_records_its_first_payment(self) -> None:
+        from fanxing.deals.models import TechContract
+
+        self.sign_in("tto_staff")
+        page = self.page
+        page.goto(f"{self.live_server_url}/deals/contracts/new/")
+        page.select_option("#id_kind", label="技术许可")
+        visible = page.eval_on_selector_all(
+            "#id_subkind optgroup:not([hidden]) option", "options => options.map(o => o.textContent)"
+        )
+        self.assertEqual(visible, ["独占许可", "排他许可", "普通许可", "技术秘密使用许可"])
+        page.select_option("#id_subkind", label="普通许可")
+        page.fill("#id_number", "QDU-2026-XK-009")
+        page.fill("#id_title", "海水养殖尾水处理技术普通许可")
+        page.fill("#id_amount", "120")
+        page.fill("#id_signed_on", "2026-03-02")
+        page.select_option("#id_parties-0-role", "seller")
+        page.select_option("#id_parties-0-organisation", label=self.qdu.name)
+        page.select_option("#id_parties-1-role", "buyer")
+        page.fill("#id_parties-1-name", "青岛某水产养殖有限公司")
+        page.click("button:has-text('保存')")
+        contract = TechContract.objects.get(number="QDU-2026-XK-009")
+        page.wait_for_url(f"{self.live_server_url}/deals/contracts/{contract.pk}/")
+        self.assertEqual((contract.kind, contract.subkind), ("licence", "ordinary"))
+        page.click("a:has-text('记录到账')")
+        page.fill("#id_received_on", "2026-03-01")  # before signing: refused, nothing written
+        page.fill("#id_amount", "70")
+        page.click("button:has-text('保存')")
+        page.wait_for_selector("text=不能早于合同签订日期")
+        self.assertFalse(contract.payments.exists())
+        page.fill("#id_received_on", "2026-03-10")
+        page.click("button:has-text('保存')")
+        page.wait_for_url(f"{self.live_server_url}/deals/contracts/{contract.pk}/")
+        self.assertEqual([p.amount for p in contract.payments.all()], [Decimal(70)])
