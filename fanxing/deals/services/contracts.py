@@ -68,6 +68,17 @@ def party_summary(parties: Any) -> list[str]:
     return sorted(str(p) for p in parties)
 
 
+def achievements_check(achievements: list[Any], organisation_ids: set[int | None]) -> None:
+    """A contract concerns achievements of its own organisation or of another party to it."""
+    foreign = [a.ref for a in achievements if a.organisation_id not in organisation_ids]
+    if foreign:
+        raise ValidationError(
+            {
+                "achievements": f"成果 {'、'.join(foreign)} 不属于本合同的所属机构或其他当事人，不能列为涉及成果"
+            }
+        )
+
+
 def contract_totals_check(contract: TechContract) -> None:
     """A saved contract's amount covers its payments and schedule; payments are not before signing."""
     received = total_of(contract.payments)
@@ -130,6 +141,7 @@ def contract_save(
             row.contract = contract
         ContractParty.objects.bulk_create(rows)
     if achievements is not None:
+        achievements_check(achievements, {contract.organisation_id} | {r.organisation_id for r in rows})
         contract.achievements.set(achievements)
     contract_totals_check(contract)
     after = snapshot(contract, CONTRACT_FIELDS) | {

@@ -192,7 +192,9 @@ class ContractApiWriteTest(ContractApiTestCase):
             organisation=self.ouc.pk,
             parties=[{"role": SELLER, "organisation": self.ouc.pk}, {"role": BUYER, "name": "甲"}],
         )
-        response = self.post(URL, body)
+        response = self.post(URL, body)  # 青岛大学's achievement on 中国海洋大学's contract: refused
+        self.assertEqual(response.json()["errors"]["achievements"][0][:3], "成果 ")
+        response = self.post(URL, body | {"achievements": []})
         self.assertEqual(response.status_code, 201, response.content)
         self.assertEqual(TechContract.objects.get(number="QDU-2026-900").organisation, self.ouc)
         self.assertEqual(ContractParty.objects.filter(contract__number="QDU-2026-900").count(), 2)

@@ -466,3 +466,31 @@ class ContractWithoutPartiesTest(ContractTestCase):
             "至少要有一个卖方",
             lambda: contract_save(by=self.tto_staff, fields=self.fields()),
         )
+
+
+class ContractAchievementsTest(ContractTestCase):
+    def test_a_contract_concerns_achievements_of_its_parties_only(self) -> None:
+        foreign = make_achievement(self.ouc, ref="CG-OUC-1")
+        with self.assertRaises(ValidationError) as caught:
+            contract_save(
+                by=self.tto_staff,
+                fields=self.fields(),
+                achievements=[self.achievement, foreign],
+                parties=[
+                    {"role": SELLER, "organisation": self.qdu},
+                    {"role": BUYER, "organisation": self.haichuan},
+                ],
+            )
+        self.assertIn("CG-OUC-1", caught.exception.message_dict["achievements"][0])
+        self.assertFalse(TechContract.objects.exists())
+        contract = contract_save(
+            by=self.tto_staff,
+            fields=self.fields(),
+            achievements=[self.achievement, foreign],
+            parties=[
+                {"role": SELLER, "organisation": self.qdu},
+                {"role": SELLER, "organisation": self.ouc},  # co-owners license together
+                {"role": BUYER, "organisation": self.haichuan},
+            ],
+        )
+        self.assertEqual(contract.achievements.count(), 2)
