@@ -193,3 +193,5 @@ FANXING_INDEX_DIR = Path(os.environ.get("FANXING_INDEX_DIR", DATA_DIR / "index")
 # empty, the default, means none. See docs/architecture.md, "Dense vectors".
 FANXING_DENSE_MODEL = os.environ.get("FANXING_DENSE_MODEL", "").strip()
 FANXING_SITE_NAME = "繁星汇 · 科技成果转化平台"
+# The address links in emails start with (no trailing slash).
+FANXING_SITE_URL = os.environ.get("FANXING_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -219,3 +219,28 @@ class AllianceMember(models.Model):
 
     def member_on(self, day: date) -> bool:
         return self.joined_on <= day and (self.left_on is None or day <= self.left_on)
+
+
+class Notice(models.Model):
+    """An in-app notice (站内通知) to one person: a deadline coming, an invitation, a decision. Sent with an
+    email through Django's email backend by `core.services.notify`; `key` keeps a reminder from being
+    sent twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="notices")
+    subject = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    url = models.CharField("链接", max_length=300, blank=True)
+    key = models.CharField("去重键", max_length=120, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+    emailed = models.BooleanField("已发邮件", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "站内通知"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], condition=~Q(key=""), name="notice_once_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

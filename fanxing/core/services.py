@@ -4,6 +4,7 @@
 checks and is recorded as 系统 in the audit log.
 """
 
+import logging
 import secrets
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,9 +17,11 @@ from django.utils import timezone
 
 from fanxing.accounts import permissions
 from fanxing.accounts.models import User
-from fanxing.core.models import AllianceMember, AuditEntry, Organisation
+from fanxing.core.models import AllianceMember, AuditEntry, Notice, Organisation
 from fanxing.core.workflow import MOVES, Status
 from fanxing.matching.services import index_schedule_rebuild
+
+logger = logging.getLogger(__name__)
 
 
 def jsonable(value: Any) -> Any:
@@ -243,3 +246,29 @@ def alliance_member_save(
     if changes:
         audit(actor=by, action="update" if before else "create", target=member, changes=changes)
     return member
+
+
+def notify(*, users: Any, subject: str, body: str = "", url: str = "", key: str = "") -> list[Notice]:
+    """Send each user an in-app notice and an email (Django's email backend) about something that needs
+    them: a deadline, an invitation, a decision. With a `key`, a user who already had that notice is
+    skipped, so reminders can run every day. A failed email leaves the notice (marked not emailed)."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    sent = []
+    for user in users:
+        if not user.is_active or (key and Notice.objects.filter(user=user, key=key).exists()):
+            continue
+        notice = Notice.objects.create(
+            user=user, subject=subject[:200], body=body, url=url[:300], key=key[:120]
+        )
+        if user.email:
+            link = f"\n\n{settings.FANXING_SITE_URL}{url}" if url else ""
+            try:
+                send_mail(subject, body + link, None, [user.email])
+            except OSError:
+                logger.warning("notice %s: email to %s failed", notice.pk, user.email, exc_info=True)
+            else:
+                Notice.objects.filter(pk=notice.pk).update(emailed=True)
+        sent.append(notice)
+    return sent
