@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "fanxing.matching",
     "fanxing.managers",
     "fanxing.deals",
+    "fanxing.events",
+    "fanxing.competitions",
+    "fanxing.poc",
 ]
 
 MIDDLEWARE = [

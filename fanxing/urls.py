@@ -17,6 +17,9 @@ urlpatterns = [
     path("search/", matching_views.search_page, name="search"),
     path("deals/", include("fanxing.deals.urls")),
     path("people/", include("fanxing.managers.urls")),
+    path("events/", include("fanxing.events.urls")),
+    path("competitions/", include("fanxing.competitions.urls")),
+    path("poc/", include("fanxing.poc.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

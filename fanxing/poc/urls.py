@@ -1,0 +1,4 @@
+from django.urls import path  # noqa: F401  (the views add their paths)
+
+app_name = "poc"
+urlpatterns: list = []
