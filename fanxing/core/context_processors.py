@@ -5,6 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
 from fanxing.accounts import permissions
+from fanxing.core.models import Notice
 
 
 def platform(request: HttpRequest) -> dict[str, object]:
@@ -19,6 +20,9 @@ def platform(request: HttpRequest) -> dict[str, object]:
         },
         # the brokerage's pages in the 转化 menu: contracts for members of an organisation (their own, or
         # those their organisation is a party to) and the bureau; the payout ledger for reward readers
+        "unread_notices": Notice.objects.filter(user=user, read_at=None).count()
+        if user.is_authenticated
+        else 0,
         "nav_deals": {
             "contracts": permissions.is_admin(user) or bool(user.is_authenticated and user.organisation_id),
             "payouts": permissions.can_view_rewards(user, getattr(user, "organisation_id", None)),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fanxing.core import views, views_alliance, views_io
+from fanxing.core import views, views_alliance, views_io, views_notices
 
 app_name = "core"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("workspace/", views.workspace, name="workspace"),
     path("review/", views.review_queue, name="review_queue"),
     path("audit/", views.audit_log, name="audit"),
+    path("notices/", views_notices.notices, name="notices"),
     # import and export
     path("io/import/", views_io.io_import, name="io_import"),
     path("io/<str:kind>/import/", views_io.io_import, name="io_import"),

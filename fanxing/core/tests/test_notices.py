@@ -1,6 +1,7 @@
 """In-app notices with an email, sent once per key."""
 
 from django.core import mail
+from django.urls import reverse
 
 from fanxing.core.models import Notice
 from fanxing.core.services import notify
@@ -23,3 +24,15 @@ class NoticeTest(PersonasTestCase):
         self.assertIn("/poc/", mail.outbox[0].body)
         self.assertTrue(Notice.objects.get(user=self.tto_staff).emailed)
         self.assertFalse(Notice.objects.get(user=self.manager).emailed)  # no address: in-app only
+
+    def test_the_notices_page_shows_a_users_own_notices_and_marks_them_read(self) -> None:
+        notify(users=[self.tto_staff], subject="您被邀请参加对接会", url="/events/")
+        notify(users=[self.other_staff], subject="别人的通知")
+        self.login(self.tto_staff)
+        home = self.client.get("/").content.decode()
+        self.assertIn('title="未读通知">1</span>', home)
+        page = self.client.get(reverse("core:notices")).content.decode()
+        self.assertIn("您被邀请参加对接会", page)
+        self.assertNotIn("别人的通知", page)
+        self.assertIsNotNone(Notice.objects.get(user=self.tto_staff).read_at)
+        self.assertNotIn('title="未读通知"', self.client.get("/").content.decode())
