@@ -10,6 +10,7 @@ from django.http import Http404
 
 from fanxing.accounts import permissions
 from fanxing.accounts.permissions import AnyUser
+from fanxing.core.models import Organisation
 from fanxing.core.selectors import field_ids
 from fanxing.managers.models import Certificate, ExpertProfile, ManagerProfile, Profile, TrainingRecord
 
@@ -101,3 +102,20 @@ def training_by_year() -> list[TrainingYear]:
         )
         for year in years
     ]
+
+
+def person_organisation_ids(user: Any) -> set[int]:
+    """The organisations a person belongs to for conflicts of interest (利益回避) in expert review: their
+    account's organisation, plus the organisation named by their expert profile's 工作单位 (matched to an
+    organisation's full or short name). Used by every panel (概念验证, 创新大赛) with `core.review.conflicted`."""
+    ids = {user.organisation_id} if getattr(user, "organisation_id", None) else set()
+    affiliation = (
+        ExpertProfile.objects.filter(user_id=user.pk).values_list("affiliation", flat=True).first() or ""
+    ).strip()
+    if affiliation:
+        ids |= set(
+            Organisation.objects.filter(Q(name=affiliation) | Q(short_name=affiliation)).values_list(
+                "pk", flat=True
+            )
+        )
+    return ids
