@@ -23,6 +23,17 @@ apply the same rule as detail pages.
 - Inventor rewards (奖励发放): the contract organisation's admins and bureau admins record distributions
   and mark payouts paid; the organisation's staff also read them; the account named on a payout (成果完成人)
   reads that payout.
+- Competitions (创新大赛): the organiser's admins and staff and bureau admins run a competition (its
+  settings, judges, assignments, progress, results and awards); once opened anyone sees it, its awards once
+  it is closed. Editors enter their own organisation's projects and read their entries. A judge reads and
+  scores only the entries assigned to them (never one of their own organisation: core.review.conflicted).
+- Proof of concept (概念验证): anyone reads the platform directory and the calls once opened; bureau admins
+  keep platforms (a platform's host organisation's admins edit it); a call is run by bureau admins and by
+  the admins and staff of the organisation hosting it (校长基金, a platform's call). Editors apply for their
+  own organisation; an application is read by its organisation, those who run the call and its assigned
+  experts; only the assigned expert scores it (never one of the applicant's organisation). Those who run
+  the call see results, decide funding and accept milestones; the applicant's editors report milestones;
+  both record the outcome.
 """
 
 from typing import Any
@@ -339,3 +350,190 @@ def payout_visible_q(user: AnyUser) -> Q:
     if user.role in REWARD_READER_ROLES and user.organisation_id:
         q |= Q(distribution__contract__organisation_id=user.organisation_id)
     return q
+
+
+COMPETITION_RUNNER_ROLES = (Role.ORG_ADMIN, Role.ORG_STAFF)
+
+
+def can_run_competitions_for(user: AnyUser, organisation_id: int | None) -> bool:
+    """Create a competition organised by this organisation: its admins and staff, the bureau."""
+    return is_admin(user) or bool(
+        user.is_authenticated
+        and user.is_active
+        and user.role in COMPETITION_RUNNER_ROLES
+        and is_member(user, organisation_id)
+    )
+
+
+def can_manage_competition(user: AnyUser, competition: Any) -> bool:
+    """Settings, judges, assignments, scoring progress, results and awards of a competition."""
+    return can_run_competitions_for(user, competition.organiser_id)
+
+
+def competition_visible_q(user: AnyUser) -> Q:
+    """Competitions this user may see: opened ones (报名中, 评审中, 已结束) for everyone; drafts for those who
+    run them."""
+    if is_admin(user):
+        return Q()
+    q = ~Q(status="draft")
+    if user.is_authenticated and user.role in COMPETITION_RUNNER_ROLES and user.organisation_id:
+        q |= Q(organiser_id=user.organisation_id)
+    return q
+
+
+def can_enter_competition(user: AnyUser, organisation_id: int | None) -> bool:
+    """Enter a project for this organisation (its editors), or for any (the bureau)."""
+    return can_create_for(user, organisation_id)
+
+
+def entry_visible_q(user: AnyUser) -> Q:
+    """Entries this user may read: those who run the competition, the entering organisation's members, the
+    judges they are assigned to."""
+    if is_admin(user):
+        return Q()
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    q = Q(assignments__judge__user_id=user.pk)
+    if user.organisation_id:
+        q |= Q(organisation_id=user.organisation_id)
+        if user.role in COMPETITION_RUNNER_ROLES:
+            q |= Q(competition__organiser_id=user.organisation_id)
+    return q
+
+
+def can_score(user: AnyUser, assignment: Any) -> bool:
+    """Only the judge an entry was assigned to scores it (the conflict of interest is re-checked by the
+    service)."""
+    return bool(user.is_authenticated and user.is_active and assignment.judge.user_id == user.pk)
+
+
+EVENT_MANAGER_ROLES = (Role.ORG_ADMIN, Role.ORG_STAFF)
+
+
+def can_create_event_for(user: AnyUser, organisation_id: int | None) -> bool:
+    """Hold an event as this organisation: its admins and staff, or the bureau."""
+    return is_admin(user) or bool(
+        user.is_authenticated
+        and user.is_active
+        and user.role in EVENT_MANAGER_ROLES
+        and is_member(user, organisation_id)
+    )
+
+
+def can_manage_event(user: AnyUser, event: Any) -> bool:
+    """Edit, publish, curate, check in, schedule: the organiser's admins and staff, the bureau."""
+    return can_create_event_for(user, event.organiser_id)
+
+
+def event_visible_q(user: AnyUser) -> Q:
+    """Events this user may read: published and closed ones, and drafts of events they manage."""
+    if is_admin(user):
+        return Q()
+    q = Q(status__in=["published", "closed"])
+    if user.is_authenticated and user.organisation_id and user.role in EVENT_MANAGER_ROLES:
+        q |= Q(organiser_id=user.organisation_id)
+    return q
+
+
+def can_view_event(user: AnyUser, event: Any) -> bool:
+    return event.status != "draft" or can_manage_event(user, event)
+
+
+def can_register(user: AnyUser, organisation_id: int | None) -> bool:
+    """Register an organisation for an event: its editors (the bureau may register any organisation)."""
+    return can_create_for(user, organisation_id)
+
+
+def acts_for_registration(user: AnyUser, registration: Any) -> bool:
+    """A registration's person and its organisation's editors: meeting requests, the agenda, outcomes."""
+    if not user.is_authenticated:
+        return False
+    return user.pk == registration.person_id or can_create_for(user, registration.organisation_id)
+
+
+def can_view_agenda(user: AnyUser, registration: Any) -> bool:
+    return acts_for_registration(user, registration) or can_manage_event(user, registration.event)
+
+
+def can_record_outcome(user: AnyUser, meeting: Any) -> bool:
+    """The outcome of a meeting: either side's person or editors, or the event's managers."""
+    return (
+        acts_for_registration(user, meeting.registration_a)
+        or acts_for_registration(user, meeting.registration_b)
+        or can_manage_event(user, meeting.event)
+    )
+
+
+# Proof of concept (概念验证) ----------------------------------------------------------------------------
+
+POC_RUNNER_ROLES = (Role.ORG_ADMIN, Role.ORG_STAFF)
+
+
+def can_edit_poc_platform(user: AnyUser, platform: Any | None) -> bool:
+    """Create a platform (the bureau) or change one (the bureau, its host organisation's admins)."""
+    if is_admin(user):
+        return True
+    return bool(
+        platform is not None
+        and user.is_authenticated
+        and user.role == Role.ORG_ADMIN
+        and is_member(user, platform.host_id)
+    )
+
+
+def can_create_poc_call(user: AnyUser, host_id: int | None) -> bool:
+    """The bureau for any call; an organisation's admins and staff for a call their organisation hosts."""
+    return is_admin(user) or bool(
+        host_id
+        and user.is_authenticated
+        and user.is_active
+        and user.role in POC_RUNNER_ROLES
+        and is_member(user, host_id)
+    )
+
+
+def can_manage_poc_call(user: AnyUser, call: Any) -> bool:
+    """Edit, open and run a call: assignments, progress, results, funding, milestones' acceptance."""
+    return can_create_poc_call(user, call.host_id)
+
+
+def poc_call_visible_q(user: AnyUser) -> Q:
+    """Calls this user may see: opened ones (申报中, 评审中, 已决定) for everyone; drafts for those who run
+    them."""
+    if is_admin(user):
+        return Q()
+    q = ~Q(status="draft")
+    if user.is_authenticated and user.role in POC_RUNNER_ROLES and user.organisation_id:
+        q |= Q(host_id=user.organisation_id)
+    return q
+
+
+def can_apply_poc(user: AnyUser, organisation_id: int | None) -> bool:
+    """Apply to a call for this organisation: its editors (admins, staff, enterprise users), the bureau."""
+    return can_create_for(user, organisation_id)
+
+
+def poc_application_visible_q(user: AnyUser) -> Q:
+    """Applications this user may read: the bureau all; the applicant organisation's members; the admins
+    and staff of the organisation hosting the call; the experts assigned to review it."""
+    if is_admin(user):
+        return Q()
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    q = Q(assignments__reviewer_id=user.pk)
+    if user.organisation_id:
+        q |= Q(applicant_id=user.organisation_id)
+        if user.role in POC_RUNNER_ROLES:
+            q |= Q(call__host_id=user.organisation_id)
+    return q
+
+
+def can_edit_poc_application(user: AnyUser, application: Any) -> bool:
+    """Report milestones, withdraw, record an outcome: the applicant organisation's editors, the bureau."""
+    return can_create_for(user, application.applicant_id)
+
+
+def can_review_poc(user: AnyUser, assignment: Any) -> bool:
+    """Only the expert assigned scores an application (the bureau does not score in their place; the
+    conflict of interest is re-checked by the service)."""
+    return bool(user.is_authenticated and user.is_active and assignment.reviewer_id == user.pk)

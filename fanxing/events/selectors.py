@@ -1,0 +1,243 @@
+"""Reads on events, with the visibility rules of fanxing.accounts.permissions applied; and the matching
+engine's view of an event: which records and enterprises fit its theme (curation), and how well the
+demands and achievements the participants bring fit each other (the value of a meeting)."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from fanxing.accounts import permissions
+from fanxing.accounts.permissions import AnyUser
+from fanxing.achievements.models import Achievement
+from fanxing.core.models import Organisation
+from fanxing.demands.models import Demand
+from fanxing.events.models import Event, Invitation, Meeting, MeetingRequest, Registration
+from fanxing.matching import indexes
+from fanxing.matching.bridge import attributes, doc_id, labels, query_text, record_pk
+from fanxing.matching.selectors import factor_weights
+from techmatch.explain import FIT_WEIGHT, TEXT_WEIGHT, matched_terms
+from techmatch.fit import compatibility, structured_score
+
+CURATION_TOP = 20  # proposals per library
+PAIR_CANDIDATES = 200  # achievements ranked per demand when valuing the meetings of an event
+MIN_PAIR_PERCENT = 20  # engine pairs below this value are not proposed as meetings
+
+
+def event_list(user: AnyUser | None, *, status: str = "", kind: str = "") -> QuerySet[Event]:
+    """The events this user may read (`None`: the platform), soonest last; with their registration count."""
+    qs = Event.objects.all() if user is None else Event.objects.filter(permissions.event_visible_q(user))
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.select_related("organiser").annotate(registered=Count("registrations", distinct=True))
+
+
+def event_get(user: AnyUser | None, pk: int) -> Event:
+    event = event_list(user).filter(pk=pk).prefetch_related("theme_fields").first()
+    if event is None:
+        raise Http404("活动不存在或无权查看")
+    return event
+
+
+def registrations_of(event: Event) -> QuerySet[Registration]:
+    return (
+        event.registrations.select_related("organisation", "person")
+        .prefetch_related("achievements", "demands")
+        .order_by("created_at", "id")
+    )
+
+
+def registration_of(user: AnyUser, event: Event) -> Registration | None:
+    """The registration of this user's organisation (or their own), if any."""
+    if not user.is_authenticated:
+        return None
+    q = Q(person_id=user.pk)
+    if user.organisation_id:
+        q |= Q(organisation_id=user.organisation_id)
+    return event.registrations.filter(q).select_related("organisation", "person").first()
+
+
+def requests_of(event: Event) -> QuerySet[MeetingRequest]:
+    return event.meeting_requests.select_related(
+        "from_registration__organisation", "to_registration__organisation"
+    )
+
+
+def meetings_of(event: Event) -> QuerySet[Meeting]:
+    return event.meetings.select_related(
+        "registration_a__organisation",
+        "registration_b__organisation",
+        "registration_a__person",
+        "registration_b__person",
+        "demand",
+        "achievement",
+        "lead__manager",
+    )
+
+
+def agenda(registration: Registration) -> list[Meeting]:
+    """A participant's meetings in slot order."""
+    q = Q(registration_a=registration) | Q(registration_b=registration)
+    return list(meetings_of(registration.event).filter(q).order_by("slot"))
+
+
+def grid(event: Event) -> list[tuple[int, list[Meeting | None]]]:
+    """The schedule as rows (slot, [meeting at table 1, 2, ...]) for the slot × table page."""
+    cells: dict[tuple[int, int], Meeting] = {(m.slot, m.table): m for m in meetings_of(event)}
+    return [
+        (slot, [cells.get((slot, table)) for table in range(1, event.tables + 1)])
+        for slot in range(event.slot_count)
+    ]
+
+
+def invitations_of(event: Event, status: str = "") -> QuerySet[Invitation]:
+    qs = event.invitations.select_related("organisation", "achievement", "demand")
+    return qs.filter(status=status) if status else qs
+
+
+# The engine's view of an event ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A record or an enterprise proposed for an event: its score (0..1) and reasons in words."""
+
+    organisation: Organisation
+    achievement: Achievement | None
+    demand: Demand | None
+    score: float
+    reasons: tuple[str, ...]
+
+
+def theme_text(event: Event) -> str:
+    names = [f.name for f in event.theme_fields.all()]
+    return "。".join(p for p in (event.title, event.theme, " ".join(names)) if p)
+
+
+def field_fit(event: Event, field: Any) -> tuple[float, str]:
+    """How a record's field meets the event's theme fields: the same (1), the same area (0.5), neither."""
+    fields = list(event.theme_fields.all())
+    if not fields or field is None:
+        return 0.0, ""
+    if any(f.pk == field.pk for f in fields):
+        return 1.0, f"领域与活动主题一致（{field.name}）"
+    area = field.parent_id or field.pk
+    if any((f.parent_id or f.pk) == area for f in fields):
+        return 0.5, f"领域与活动主题同属一类（{field.name}）"
+    return 0.0, ""
+
+
+def curation(event: Event) -> list[Proposal]:
+    """The achievements, demands and enterprises that fit the event's theme, each library's best first:
+    0.7 × the engine's text relevance (scaled to the best candidate) + 0.3 × field fit."""
+    text = theme_text(event)
+    found: list[Proposal] = []
+    for library in ("achievements", "demands", "enterprises"):
+        found += _proposals(event, library, text)
+    return found
+
+
+def _proposals(event: Event, library: str, text: str) -> list[Proposal]:
+    searcher = indexes.searcher(library)
+    if searcher is None or not text.strip():
+        return []
+    ranking = searcher.rank(text)
+    hits = searcher.hits(ranking, CURATION_TOP * 3)
+    if not hits:
+        return []
+    best, low = hits[0].score, hits[-1].score
+    spread = (best - low) or 1.0
+    records = _records(library, [record_pk(h.id) for h in hits])
+    out = []
+    for hit in hits:
+        record = records.get(record_pk(hit.id))
+        if record is None:
+            continue
+        relevance = (hit.score - low) / spread
+        field = (
+            getattr(record, "field", None) if library != "enterprises" else _enterprise_field(event, record)
+        )
+        fit, fit_reason = field_fit(event, field)
+        terms = matched_terms(searcher.index, hit.row, ranking.tokens)
+        reasons = [f"主题关键词：{'、'.join(terms)}"] if terms else []
+        reasons += [fit_reason] if fit_reason else []
+        reasons.append(f"文本相关度 {round(100 * relevance)}%")
+        score = TEXT_WEIGHT * relevance + FIT_WEIGHT * fit
+        organisation = record if library == "enterprises" else record.organisation
+        out.append(
+            Proposal(
+                organisation=organisation,
+                achievement=record if library == "achievements" else None,
+                demand=record if library == "demands" else None,
+                score=round(score, 4),
+                reasons=tuple(reasons),
+            )
+        )
+    out.sort(key=lambda p: -p.score)
+    return out[:CURATION_TOP]
+
+
+def _records(library: str, pks: list[int]) -> dict[int, Any]:
+    if library == "enterprises":
+        qs: Any = Organisation.objects.filter(pk__in=pks, kind=Organisation.Kind.ENTERPRISE)
+    else:
+        qs = indexes.indexed_records(library).filter(pk__in=pks).select_related("organisation", "field")
+        if library == "demands":
+            qs = qs.filter(deadline__gte=timezone.localdate())
+    return {r.pk: r for r in qs}
+
+
+def _enterprise_field(event: Event, organisation: Organisation) -> Any:
+    """The field of the enterprise's published demand closest to the event's theme fields."""
+    demands = indexes.indexed_records("demands").filter(organisation=organisation).select_related("field")
+    best = max(demands, key=lambda d: field_fit(event, d.field)[0], default=None)
+    return best.field if best else None
+
+
+@dataclass(frozen=True)
+class PairValue:
+    """How well an achievement answers a demand (0..100), with the engine's reasons."""
+
+    demand: Demand
+    achievement: Achievement
+    value: int
+    reasons: tuple[str, ...]
+
+
+def pair_values(demands: list[Demand], achievements: list[Achievement]) -> list[PairValue]:
+    """Each demand against each achievement, as the match panel scores them: 0.7 × the engine's text
+    relevance of the achievement for the demand (scaled over the demand's best candidates; 0 when it is
+    not among them) + 0.3 × structured fit (field, TRL, price, ways, region)."""
+    searcher = indexes.searcher("achievements")
+    names, weights = labels(), factor_weights()
+    out = []
+    for demand in demands:
+        relevance: dict[str, float] = {}
+        tokens: tuple[str, ...] = ()
+        if searcher is not None:
+            ranking = searcher.rank(query_text(demand))
+            tokens = ranking.tokens
+            hits = searcher.hits(ranking, PAIR_CANDIDATES)
+            if hits:
+                best, low = hits[0].score, hits[-1].score
+                relevance = {h.id: (h.score - low) / ((best - low) or 1.0) for h in hits}
+        wanted = attributes(demand)
+        for achievement in achievements:
+            if achievement.organisation_id == demand.organisation_id:
+                continue
+            text = relevance.get(doc_id(achievement), 0.0)
+            factors = compatibility(wanted, attributes(achievement), names)
+            fit = structured_score(factors, weights)
+            reasons = [f"文本相关度 {round(100 * text)}%"] + [f.reason for f in factors if f.fits][:3]
+            if searcher is not None and doc_id(achievement) in searcher.index.position:
+                row = searcher.index.position[doc_id(achievement)]
+                terms = matched_terms(searcher.index, row, tokens)
+                if terms:
+                    reasons.insert(0, f"共同关键词：{'、'.join(terms[:6])}")
+            value = round(100 * (TEXT_WEIGHT * text + FIT_WEIGHT * fit))
+            out.append(PairValue(demand, achievement, value, tuple(reasons)))
+    return out

@@ -1,0 +1,1 @@
+"""The pages of events: public, the organiser's, the participant's."""
