@@ -34,6 +34,10 @@ apply the same rule as detail pages.
   experts; only the assigned expert scores it (never one of the applicant's organisation). Those who run
   the call see results, decide funding and accept milestones; the applicant's editors report milestones;
   both record the outcome.
+- Events (对接活动): published (and closed) events are public; bureau admins manage every event, the
+  organiser organisation's admins and staff manage theirs (edit, curation, check-in, schedule). Editors of
+  an organisation register it; a registration's person and its organisation's editors act for it (meeting
+  requests, their agenda) and record the outcomes of its meetings; the event's managers may too.
 """
 
 from typing import Any
