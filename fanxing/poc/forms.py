@@ -1,0 +1,133 @@
+"""Forms of the proof-of-concept pages. They parse; the services check everything again."""
+
+import json
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+
+from fanxing.achievements.models import Achievement
+from fanxing.core.models import Organisation
+from fanxing.deals.models import TechContract
+from fanxing.poc.models import Milestone, Outcome, PocCall, PocPlatform
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PlatformForm(forms.ModelForm):
+    class Meta:
+        model = PocPlatform
+        fields = ["name", "level", "host", "fields", "services", "recognised_year", "status"]
+        widgets = {
+            "services": forms.Textarea(attrs={"rows": 3}),
+            "fields": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+
+class RubricField(forms.CharField):
+    """The rubric as JSON: [{"key", "label", "weight", "max_score"}]; core.review checks the weights."""
+
+    widget = forms.Textarea(attrs={"rows": 6, "class": "font-monospace"})
+
+    def prepare_value(self, value: Any) -> Any:
+        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, indent=1)
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        try:
+            return json.loads(value) if value else []
+        except ValueError as error:
+            raise forms.ValidationError('评分细则须为 JSON 列表，例如 [{"key": "tech", ...}]') from error
+
+
+class CallForm(forms.ModelForm):
+    rubric = RubricField(
+        label="评分细则",
+        help_text="每项指标：key 代码、label 名称、weight 权重（%，合计 100）、max_score 满分",
+    )
+
+    class Meta:
+        model = PocCall
+        fields = [
+            "title",
+            "funder",
+            "platform",
+            "host",
+            "description",
+            "budget_total",
+            "per_project_cap",
+            "opens_on",
+            "deadline",
+            "fields",
+            "rubric",
+            "reviewers_per_application",
+        ]
+        widgets = {
+            "opens_on": DATE,
+            "deadline": DATE,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "fields": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+
+class ApplyForm(forms.Form):
+    achievement = forms.ModelChoiceField(label="成果", queryset=Achievement.objects.none())
+    plan = forms.CharField(label="验证方案", widget=forms.Textarea(attrs={"rows": 6}))
+    budget = forms.DecimalField(label="申请经费（万元）", max_digits=10, decimal_places=2, min_value=0)
+
+    def __init__(self, *args: Any, organisation: Organisation | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        qs = (
+            Achievement.objects.filter(organisation=organisation)
+            if organisation
+            else Achievement.objects.none()
+        )
+        self.fields["achievement"].queryset = qs.order_by("title")  # type: ignore[attr-defined]
+
+
+def review_form(call: PocCall, data: Any = None) -> forms.Form:
+    """A field per criterion of the call's rubric (0 to its maximum), and the comment."""
+    form = forms.Form(data)
+    for criterion in call.get_rubric().criteria:
+        form.fields[criterion.key] = forms.DecimalField(
+            label=f"{criterion.label}（权重 {criterion.weight.normalize():f}%，满分 {criterion.max_score}）",
+            min_value=0,
+            max_value=criterion.max_score,
+            decimal_places=1,
+        )
+    form.fields["comment"] = forms.CharField(
+        label="评审意见", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    return form
+
+
+class FundForm(forms.Form):
+    amount = forms.DecimalField(label="资助金额（万元）", max_digits=10, decimal_places=2)
+    note = forms.CharField(label="说明", required=False, max_length=500)
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_on", "deliverable", "amount"]
+        widgets = {"due_on": DATE}
+
+
+class ReportForm(forms.Form):
+    report = forms.CharField(label="完成情况", widget=forms.Textarea(attrs={"rows": 3}))
+    evidence_link = forms.URLField(label="佐证链接", required=False)
+    evidence_name = forms.CharField(label="佐证文件名", required=False, max_length=200)
+
+
+class OutcomeForm(forms.Form):
+    status = forms.ChoiceField(label="结果", choices=Outcome.Status.choices)
+    contract = forms.ModelChoiceField(label="技术合同", queryset=TechContract.objects.none(), required=False)
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    date = forms.DateField(label="日期", widget=DATE)
+
+    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        contracts = TechContract.objects.filter(
+            Q(organisation_id=organisation_id) | Q(parties__organisation_id=organisation_id)
+        ).distinct()
+        self.fields["contract"].queryset = contracts  # type: ignore[attr-defined]
