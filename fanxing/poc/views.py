@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from fanxing.accounts import permissions
 from fanxing.core.forms import add_service_error
 from fanxing.core.io import table_response
+from fanxing.core.record_views import safe_next
 from fanxing.core.rendering import paginate, query_without_page
 from fanxing.poc import selectors, services, tables
 from fanxing.poc.forms import (
@@ -44,8 +45,10 @@ def platforms(request: HttpRequest) -> HttpResponse:
     qs = selectors.platform_list(level=level, q=request.GET.get("q", ""))
     if request.GET.get("export") == "xlsx":
         return table_response("概念验证平台", tables.PLATFORM_COLUMNS, map(tables.platform_row, qs))
+    page = paginate(request, qs)
     context = {
-        "page": paginate(request, qs),
+        "page": page,
+        "editable": {p.pk for p in page if permissions.can_edit_poc_platform(request.user, p)},
         "query": query_without_page(request),
         "level": level,
         "levels": PocPlatform.Level.choices,
@@ -228,7 +231,7 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def fund(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_get(request.user, pk)
-    back = request.POST.get("back") or application.get_absolute_url()
+    back = safe_next(request, application.get_absolute_url())
     if request.POST.get("reject"):
         return act_on(
             request,
@@ -284,7 +287,7 @@ def milestone_report(request: HttpRequest, pk: int) -> HttpResponse:
 def milestone_accept(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = get_object_or_404(Milestone, pk=pk)
     application = selectors.application_get(request.user, milestone.application_id)
-    back = request.POST.get("back") or application.get_absolute_url()
+    back = safe_next(request, application.get_absolute_url())
     return act_on(request, back, "节点已验收", services.milestone_accept, milestone=milestone)
 
 
