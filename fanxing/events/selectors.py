@@ -33,7 +33,11 @@ def event_list(user: AnyUser | None, *, status: str = "", kind: str = "") -> Que
         qs = qs.filter(status=status)
     if kind:
         qs = qs.filter(kind=kind)
-    return qs.select_related("organiser").annotate(registered=Count("registrations", distinct=True))
+    return (
+        qs.select_related("organiser")
+        .annotate(registered=Count("registrations", distinct=True))
+        .order_by("-starts_at", "-id")
+    )
 
 
 def event_get(user: AnyUser | None, pk: int) -> Event:
