@@ -18,6 +18,7 @@ from fanxing.accounts.api import ApiAuth
 from fanxing.accounts.api import router as accounts_router
 from fanxing.achievements.api import ledger_router
 from fanxing.achievements.api import router as achievements_router
+from fanxing.competitions.api import router as competitions_router
 from fanxing.core.api import alliance_router, organisations_router, reference_router
 from fanxing.deals.api import router as contracts_router
 from fanxing.deals.api_leads import router as leads_router
@@ -25,6 +26,7 @@ from fanxing.deals.api_rewards import router as rewards_router
 from fanxing.demands.api import router as demands_router
 from fanxing.managers.api import router as managers_router
 from fanxing.matching.api import router as matching_router
+from fanxing.poc.api import router as poc_router
 
 api = NinjaAPI(
     title="繁星汇 API",
@@ -49,6 +51,8 @@ api.add_router("", matching_router)
 api.add_router("/leads", leads_router)
 api.add_router("/contracts", contracts_router)
 api.add_router("/rewards", rewards_router)
+api.add_router("/competitions", competitions_router)
+api.add_router("/poc", poc_router)
 
 
 # ---- errors ---------------------------------------------------------------------------------------------

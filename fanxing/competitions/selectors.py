@@ -45,6 +45,7 @@ def competition_list(user: AnyUser) -> QuerySet[Competition]:
         Competition.objects.filter(permissions.competition_visible_q(user))
         .select_related("organiser")
         .annotate(entry_count=Count("entries", filter=Q(entries__status=Entry.Status.SUBMITTED)))
+        .order_by(*Competition._meta.ordering)  # a grouped query drops Meta.ordering
     )
 
 
