@@ -24,6 +24,7 @@ from fanxing.deals.api import router as contracts_router
 from fanxing.deals.api_leads import router as leads_router
 from fanxing.deals.api_rewards import router as rewards_router
 from fanxing.demands.api import router as demands_router
+from fanxing.events.api import router as events_router
 from fanxing.managers.api import router as managers_router
 from fanxing.matching.api import router as matching_router
 from fanxing.poc.api import router as poc_router
@@ -52,6 +53,7 @@ api.add_router("/leads", leads_router)
 api.add_router("/contracts", contracts_router)
 api.add_router("/rewards", rewards_router)
 api.add_router("/competitions", competitions_router)
+api.add_router("/events", events_router)
 api.add_router("/poc", poc_router)
 
 
