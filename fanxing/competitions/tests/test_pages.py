@@ -211,3 +211,38 @@ class ResultsTest(PagesTestCase):
         out = io.StringIO()
         call_command("competitions", "results", str(self.competition.pk), stdout=out)
         self.assertIn("对虾尾水处理（青岛海川科技有限公司）", out.getvalue())
+
+
+class SetUpPagesTest(CompetitionTestCase):
+    def test_a_transfer_office_creates_a_competition_with_its_rubric_and_adds_a_judge(self) -> None:
+        self.login(self.tto_staff)
+        self.assertEqual(self.client.get(reverse("competitions:create")).status_code, 200)
+        form = {
+            "title": "蓝色经济创新大赛",
+            "year": 2026,
+            "organiser": self.qdu.pk,
+            "opens_on": "2026-05-01",
+            "closes_on": "2026-06-30",
+            "judges_per_entry": 3,
+            "status": "draft",
+            "rubric_lines": "tech 技术先进性 50 10\nmarket 市场前景 40 10",
+        }
+        response = self.client.post(reverse("competitions:create"), form)
+        self.assertContains(response, "各项指标的权重合计须为 100%（现为 90%）")
+        response = self.client.post(
+            reverse("competitions:create"),
+            form | {"rubric_lines": "tech 技术先进性 60 10\nmarket 市场前景 40 5"},
+        )
+        made = Competition.objects.get(title="蓝色经济创新大赛")
+        self.assertRedirects(response, made.get_absolute_url())
+        self.assertEqual(made.review_rubric.criteria[1].max_score, 5)
+        self.client.post(reverse("competitions:judges", args=[made.pk]), {"expert": self.expert.pk})
+        response = self.client.get(reverse("competitions:judges", args=[made.pk]))
+        self.assertContains(response, "工作单位：中国海洋大学")
+        self.assertEqual(self.client.get(made.get_absolute_url()).status_code, 200)
+
+    def test_others_cannot_create_a_competition(self) -> None:
+        for user in (self.enterprise_user, self.expert, self.manager):
+            with self.subTest(user=user.username):
+                self.login(user)
+                self.assertEqual(self.client.get(reverse("competitions:create")).status_code, 403)
