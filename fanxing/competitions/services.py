@@ -130,6 +130,28 @@ def entry_submit(*, by: User | None, competition: Competition, fields: dict[str,
 
 
 @transaction.atomic
+def entry_withdraw(*, by: User | None, entry: Entry) -> Entry:
+    """The entering organisation's editors (or the bureau) withdraw an entry while entries are open; a
+    withdrawn entry is neither assigned nor ranked."""
+    entry = Entry.objects.select_for_update().select_related("competition").get(pk=entry.pk)
+    if by is not None:
+        require(permissions.can_enter_competition(by, entry.organisation_id), "只能撤回本机构的参赛项目")
+    if entry.competition.status != Status.OPEN:
+        raise ValidationError({"status": f"大赛{entry.competition.get_status_display()}，不能再撤回报名"})
+    if entry.status == Entry.Status.WITHDRAWN:
+        return entry
+    entry.status = Entry.Status.WITHDRAWN
+    entry.save(update_fields=["status"])
+    audit(
+        actor=by,
+        action="entry_withdraw",
+        target=entry,
+        changes={"status": [Entry.Status.SUBMITTED, entry.status]},
+    )
+    return entry
+
+
+@transaction.atomic
 def judge_add(*, by: User | None, competition: Competition, user: User) -> Judge:
     """Put a user (usually an expert of the pool) on the competition's panel."""
     manage_check(by, competition)

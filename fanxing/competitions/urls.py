@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.competition_edit, name="edit"),
     path("<int:pk>/enter/", views.entry_new, name="enter"),
     path("<int:pk>/entries/", views.entries, name="entries"),
+    path("<int:pk>/entries/<int:entry_pk>/withdraw/", views.entry_withdraw, name="withdraw"),
     path("<int:pk>/judges/", views.judges, name="judges"),
     path("<int:pk>/judges/<int:judge_pk>/remove/", views.judge_remove, name="judge_remove"),
     path("<int:pk>/assignments/", views.assignments, name="assignments"),

@@ -117,6 +117,20 @@ def entry_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "competitions/entry_form.html", context)
 
 
+@login_required
+@require_POST
+def entry_withdraw(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    competition = s.competition_get(request.user, pk)
+    entry = get_object_or_404(s.entry_list(request.user, competition), pk=entry_pk)
+    try:
+        services.entry_withdraw(by=request.user, entry=entry)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, errors_of(error))
+    else:
+        messages.success(request, f"已撤回“{entry.title}”的报名")
+    return redirect(competition.get_absolute_url())
+
+
 ENTRY_COLUMNS = [
     Column("编号", "id", width=8),
     Column("项目名称", "title", width=36),

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from fanxing.accounts.models import User
-from fanxing.competitions.models import Competition, Entry, Score
+from fanxing.competitions.models import Assignment, Competition, Entry, Score
 from fanxing.competitions.tests.base import CompetitionTestCase
 
 FULL = {"c_tech": "8", "c_market": "7", "c_team": "6", "c_plan": "9", "comment": "思路清晰"}
@@ -120,6 +120,22 @@ class EntryPageTest(PagesTestCase):
         )
         rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
         self.assertIn(("海水淡化膜", "青岛海川科技有限公司"), [row[1:3] for row in rows])
+
+    def test_an_organisation_withdraws_its_own_entry_while_entries_are_open_and_it_is_not_assigned(
+        self,
+    ) -> None:
+        url = reverse("competitions:withdraw", args=[self.competition.pk, self.shrimp.pk])
+        self.login(self.other_staff)
+        self.assertEqual(self.client.post(url).status_code, 404)
+        self.login(self.enterprise_user)
+        self.client.post(url)
+        self.shrimp.refresh_from_db()
+        self.assertEqual(self.shrimp.status, Entry.Status.WITHDRAWN)
+        self.judging()
+        self.panel(self.judge_b)
+        self.login(self.tto_staff)
+        self.client.post(reverse("competitions:assignments", args=[self.competition.pk]), {"per_entry": 2})
+        self.assertEqual(set(Assignment.objects.values_list("entry__title", flat=True)), {"深远海养殖装备"})
 
     def test_an_entry_after_the_window_is_refused_with_the_dates(self) -> None:
         self.competition.status = Competition.Status.JUDGING
