@@ -72,6 +72,8 @@ def competition_save(
             raise ValidationError({"rubric": str(error)}) from error
         if not creating and fields["rubric"] != competition.rubric and has_scores(competition):
             raise ValidationError({"rubric": "已有评委提交评分，不能再修改评分细则"})
+    if not creating and fields.get("status", competition.status) != competition.status:
+        check_status(competition, fields["status"])
     for name, value in fields.items():
         setattr(competition, name, value)
     if creating and by is not None:
@@ -89,6 +91,17 @@ def competition_save(
         changes=diff(before, after),
     )
     return competition
+
+
+def check_status(competition: Competition, status: str) -> None:
+    """A competition goes back to 筹备中 only before any entry, and to 报名中 only before any assignment."""
+    if status == Status.DRAFT and competition.entries.exists():
+        raise ValidationError({"status": "已有参赛项目，不能退回“筹备中”"})
+    if (
+        status in (Status.DRAFT, Status.OPEN)
+        and Assignment.objects.filter(entry__competition=competition).exists()
+    ):
+        raise ValidationError({"status": "已分配评审任务，不能退回报名阶段"})
 
 
 def check_window(competition: Competition) -> None:

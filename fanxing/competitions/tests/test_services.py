@@ -144,6 +144,15 @@ class BadInputTest(CompetitionTestCase):
         made = competition_save(by=self.tto_staff, fields=self.fields())
         self.assertEqual(made.review_rubric.criteria[0].label, "技术先进性")
 
+    def test_a_competition_under_review_does_not_go_back_to_entries(self) -> None:
+        (judge,) = self.panel(self.judge_a)
+        self.judging()
+        self.assign(judge, self.entry(self.haichuan, "海洋牧场监测"))
+        with self.assertRaisesMessage(ValidationError, "已分配评审任务，不能退回报名阶段"):
+            competition_save(by=self.tto_staff, competition=self.competition, fields={"status": "open"})
+        self.competition.refresh_from_db()
+        self.assertEqual(self.competition.status, Competition.Status.JUDGING)
+
     def test_a_competition_is_created_only_for_ones_own_organisation(self) -> None:
         with self.assertRaises(PermissionDenied):
             competition_save(by=self.other_staff, fields=self.fields())
