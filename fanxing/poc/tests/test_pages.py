@@ -7,7 +7,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from fanxing.poc import services
-from fanxing.poc.models import PocApplication, PocPlatform, Review
+from fanxing.poc.models import PocApplication, PocPlatform, Review, ReviewAssignment
 from fanxing.poc.tests.base import PocTestCase
 
 
@@ -134,7 +134,7 @@ class CallPagesTest(PocTestCase):
         self.login(self.bureau_admin)
         self.client.post(reverse("poc:call_move", args=[self.call.pk]), {"status": "reviewing"})
         self.client.post(reverse("poc:assign", args=[self.call.pk]))
-        for assignment in services.ReviewAssignment.objects.all():
+        for assignment in ReviewAssignment.objects.all():
             Review.objects.create(assignment=assignment, scores={}, total=Decimal(70 + assignment.pk % 5))
         response = self.client.get(url, {"tab": "results"})
         self.assertEqual(len(response.context["rows"]), 2)

@@ -5,11 +5,14 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from fanxing.accounts.models import Role
 from fanxing.core.models import AuditEntry, Notice
 from fanxing.managers.selectors import person_organisation_ids
+from fanxing.matching import indexes
 from fanxing.poc import services
 from fanxing.poc.models import FundingDecision, Milestone, Outcome, PocApplication, PocCall, Review
 from fanxing.poc.tests.base import RUBRIC, PocTestCase, make_contract
+from tests.base import make_achievement, make_profile, make_user
 
 App = PocApplication.Status
 
@@ -281,8 +284,6 @@ class BadInputTest(PocTestCase):
 
 def make_second_call_application(case: BadInputTest) -> PocApplication:
     """A third application in the case's call, already under review (added by the platform)."""
-    from tests.base import make_achievement
-
     achievement = make_achievement(case.haichuan, title="养殖水质在线监测仪")
     application = PocApplication.objects.create(
         call=case.call,
@@ -293,3 +294,19 @@ def make_second_call_application(case: BadInputTest) -> PocApplication:
         status=App.UNDER_REVIEW,
     )
     return application
+
+
+class AssignmentBySpecialtyTest(PocTestCase):
+    def test_the_best_fitting_expert_free_of_conflicts_is_assigned_with_the_reason(self) -> None:
+        vision = make_user("vision_expert", Role.EXPERT)
+        make_profile(vision, ["ai.vision"], "计算机视觉、工业质检、图像识别", affiliation="青岛理工大学")
+        indexes.rebuild("people")
+        call = self.make_call(reviewers_per_application=3)
+        application = self.apply(call, self.tto_staff, self.qdu_achievement)
+        services.call_move(by=self.bureau_admin, call=call, status="reviewing")
+        services.assignments_make(by=self.bureau_admin, call=call)
+        assigned = {a.reviewer.username: a.reason for a in application.assignments.select_related("reviewer")}
+        self.assertEqual(
+            set(assigned), {"expert", "expert_b", "expert_c"}
+        )  # not 青岛大学's, not the vision one
+        self.assertTrue(all(reason.startswith("专长匹配") for reason in assigned.values()), assigned)
