@@ -13,6 +13,7 @@ from django.utils import timezone
 from fanxing.accounts import permissions
 from fanxing.accounts.models import User
 from fanxing.core.services import allowed_fields, audit, diff, notify, require, snapshot
+from fanxing.core.workflow import Status
 from fanxing.deals.models import OPEN_STAGES, Lead
 from fanxing.events import scheduling
 from fanxing.events.models import Event, Invitation, Meeting, MeetingRequest, Registration
@@ -52,7 +53,7 @@ def check_event(event: Event) -> None:
     """Raise a ValidationError naming each field at fault."""
     times = ("starts_at", "ends_at", "registration_opens", "registration_closes")
     if any(getattr(event, name) is None for name in times):
-        event.full_clean(validate_constraints=False)  # names each missing field
+        event.full_clean(exclude=["created_by"], validate_constraints=False)  # names each missing field
     errors: dict[str, str] = {}
     if event.ends_at < event.starts_at:
         errors["ends_at"] = "结束时间不能早于开始时间"
@@ -75,7 +76,9 @@ def check_event(event: Event) -> None:
             errors["slot_minutes"] = "每时段分钟数至少为 1"
     if errors:
         raise ValidationError(errors)
-    event.full_clean(validate_constraints=False)  # the constraints' rules are the checks above, named
+    event.full_clean(
+        exclude=["created_by"], validate_constraints=False
+    )  # the constraints' rules are the checks above, named
 
 
 @transaction.atomic
@@ -150,6 +153,10 @@ def check_brought(organisation: Any, achievements: list[Any], demands: list[Any]
         if strangers:
             names = "、".join(f"“{r.title}”" for r in strangers)
             raise ValidationError({key: f"{label}{names}不属于{organisation}，只能带来本机构的{label}"})
+        unpublished = [r for r in records if r.status != Status.PUBLISHED]
+        if unpublished:
+            names = "、".join(f"“{r.title}”" for r in unpublished)
+            raise ValidationError({key: f"{label}{names}尚未发布，只能带来已发布的{label}"})
 
 
 @transaction.atomic

@@ -177,3 +177,34 @@ class EventPagesTest(PersonasTestCase):
         self.assertEqual((event.organiser, event.status), (self.qdu, Event.Status.DRAFT))
         self.login(self.enterprise_user)
         self.assertEqual(self.client.get(reverse("events:create")).status_code, 403)
+
+    def test_the_organiser_edits_the_event_and_a_bad_time_is_shown_on_its_field(self) -> None:
+        self.login(self.tto_admin)
+        url = reverse("events:edit", args=[self.event.pk])
+        fmt = "%Y-%m-%dT%H:%M"
+        local = timezone.localtime
+        data = {
+            "kind": "fair",
+            "title": "改名后的对接会",
+            "theme": self.event.theme,
+            "theme_fields": [TechField.objects.get(code="marine.fishery").pk],
+            "starts_at": local(self.event.starts_at).strftime(fmt),
+            "ends_at": local(self.event.ends_at).strftime(fmt),
+            "place": self.event.place,
+            "capacity": 10,
+            "registration_opens": local(self.event.registration_opens).strftime(fmt),
+            "registration_closes": local(self.event.registration_closes).strftime(fmt),
+            "slot_count": 4,
+            "slot_minutes": 20,
+            "first_slot_at": local(self.event.first_slot_at).strftime(fmt),
+            "tables": 2,
+        }
+        response = self.client.post(url, data)
+        self.assertRedirects(response, reverse("events:detail", args=[self.event.pk]))
+        self.event.refresh_from_db()
+        self.assertEqual(self.event.title, "改名后的对接会")
+        data["ends_at"] = (local(self.event.starts_at) - datetime.timedelta(hours=1)).strftime(fmt)
+        page = self.client.post(url, data)
+        self.assertContains(page, "结束时间不能早于开始时间")
+        self.event.refresh_from_db()
+        self.assertGreater(self.event.ends_at, self.event.starts_at)

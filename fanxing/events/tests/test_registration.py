@@ -55,6 +55,11 @@ class RegistrationTest(PersonasTestCase):
         self.refused("demands", by=self.tto_staff, demands=[self.demand])
         self.assertFalse(Registration.objects.exists())
 
+    def test_an_unpublished_record_is_refused_by_name(self) -> None:
+        draft = make_achievement(self.qdu, title="尚在撰写的成果", status="draft")
+        error = self.refused("achievements", by=self.tto_staff, achievements=[draft])
+        self.assertIn("尚在撰写的成果", str(error))
+
     def test_an_organisation_registers_once(self) -> None:
         services.registration_create(by=self.tto_staff, event=self.event)
         self.refused("organisation", by=self.tto_admin)
