@@ -7,8 +7,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from fanxing.poc import services
-from fanxing.poc.models import PocApplication, PocPlatform, Review, ReviewAssignment
-from fanxing.poc.tests.base import PocTestCase
+from fanxing.poc.models import PocApplication, PocCall, PocPlatform, Review, ReviewAssignment
+from fanxing.poc.tests.base import PocTestCase, make_contract
 
 
 def sheet(response: object) -> list[tuple]:
@@ -175,3 +175,84 @@ class ReviewerPageTest(PocTestCase):
         self.login(self.qdu_expert)
         self.assertEqual(self.client.get(url).status_code, 403)
         self.assertEqual(sheet(self.client.get(reverse("poc:reviews"), {"export": "xlsx"}))[1:], [])
+
+
+class FundedProjectPagesTest(PocTestCase):
+    def test_a_platform_call_is_created_run_and_followed_to_its_outcome_on_the_pages(self) -> None:
+        self.login(self.tto_staff)  # 青岛大学 hosts the platform
+        response = self.client.post(
+            reverse("poc:call_new"),
+            {
+                "title": "平台第二批",
+                "funder": "platform",
+                "platform": self.platform.pk,
+                "budget_total": "80",
+                "per_project_cap": "40",
+                "opens_on": self.today.isoformat(),
+                "deadline": self.today.isoformat(),
+                "rubric": '[{"key": "tech", "label": "技术", "weight": 50}, {"key": "plan", "label": "方案", "weight": 40}]',
+                "reviewers_per_application": 1,
+            },
+        )
+        self.assertIn("权重合计须为 100%", response.context["form"].errors["rubric"][0])
+        response = self.client.post(
+            reverse("poc:call_new"),
+            {
+                "title": "平台第二批",
+                "funder": "platform",
+                "platform": self.platform.pk,
+                "budget_total": "80",
+                "per_project_cap": "40",
+                "opens_on": self.today.isoformat(),
+                "deadline": self.today.isoformat(),
+                "rubric": '[{"key": "tech", "label": "技术", "weight": 60}, {"key": "plan", "label": "方案", "weight": 40}]',
+                "reviewers_per_application": 1,
+            },
+        )
+        call = PocCall.objects.get(title="平台第二批")
+        self.assertRedirects(response, reverse("poc:call", args=[call.pk]))
+        admin_url = reverse("poc:call_admin", args=[call.pk])
+        self.client.post(reverse("poc:call_move", args=[call.pk]), {"status": "open"})
+        application = self.apply(call, self.other_staff, self.ouc_achievement, "40")
+        self.client.post(reverse("poc:call_move", args=[call.pk]), {"status": "reviewing"})
+        self.client.post(reverse("poc:assign", args=[call.pk]))
+        assignment = application.assignments.get()
+        services.review_submit(by=assignment.reviewer, assignment=assignment, scores={"tech": 8, "plan": 6})
+        self.client.post(reverse("poc:fund", args=[application.pk]), {"amount": "35"})
+        application.refresh_from_db()
+        self.assertEqual(application.status, "funded")
+        self.login(self.other_staff)  # the applicant plans and reports
+        page = reverse("poc:application", args=[application.pk])
+        self.client.post(
+            reverse("poc:milestone_add", args=[application.pk]),
+            {"title": "样机", "due_on": self.today.isoformat(), "deliverable": "样机一台", "amount": "20"},
+        )
+        milestone = application.milestones.get()
+        self.client.post(
+            reverse("poc:milestone_report", args=[milestone.pk]),
+            {"report": "完成", "evidence_name": "报告.pdf"},
+        )
+        response = self.client.post(reverse("poc:milestone_accept", args=[milestone.pk]), follow=True)
+        self.assertContains(response, "只有征集的组织方可以验收节点")
+        self.login(self.tto_staff)
+        self.client.post(
+            reverse("poc:milestone_accept", args=[milestone.pk]), {"next": f"{admin_url}?tab=milestones"}
+        )
+        milestone.refresh_from_db()
+        self.assertTrue(milestone.accepted)
+        self.login(self.other_staff)
+        contract = make_contract(self.ouc, "HT-OUC-1")
+        response = self.client.post(
+            reverse("poc:outcome", args=[application.pk]),
+            {"status": "converted", "contract": contract.pk, "date": self.today.isoformat()},
+            follow=True,
+        )
+        self.assertContains(response, "项目结果已登记")
+        self.assertContains(response, "HT-OUC-1")
+        self.assertEqual(self.client.get(admin_url).status_code, 403)
+        self.login(self.tto_staff)
+        rows = sheet(self.client.get(admin_url, {"tab": "outcomes", "export": "xlsx"}))
+        self.assertEqual(
+            rows[1][:5], ("中国海洋大学", self.ouc_achievement.title, 35.0, "已转化", str(contract))
+        )
+        self.assertEqual(self.client.get(page).status_code, 200)
