@@ -5,7 +5,7 @@ import io
 import json
 from decimal import Decimal
 
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -219,6 +219,25 @@ class ResultsTest(PagesTestCase):
         mine = self.client.get("/api/v1/competitions/assignments/mine").json()
         self.assertEqual({a["entry"]["title"] for a in mine}, {"对虾尾水处理", "深远海养殖装备"})
 
+    def test_the_scores_export_has_a_line_per_judge_and_entry_with_each_criterion(self) -> None:
+        url = reverse("competitions:assignments", args=[self.competition.pk]) + "?export=xlsx"
+        rows = list(load_workbook(io.BytesIO(self.export_of(url))).active.iter_rows(values_only=True))
+        lines = sorted((r[1], r[3], r[5]) for r in rows[1:])
+        self.assertEqual(
+            lines,
+            [
+                ("对虾尾水处理", "judge_a", 80),
+                ("对虾尾水处理", "judge_b", 70),
+                ("深远海养殖装备", "judge_a", 40),
+                ("深远海养殖装备", "judge_b", 65),
+            ],
+        )
+        self.assertIn("技术先进性 8；市场前景 8；团队 8；转化方案 8", [r[4] for r in rows[1:]])
+
+    def export_of(self, url: str) -> bytes:
+        self.login(self.tto_staff)
+        return self.client.get(url).content
+
     def test_the_cli_prints_the_results_as_json(self) -> None:
         out = io.StringIO()
         call_command("competitions", "results", str(self.competition.pk), "--json", stdout=out)
@@ -227,6 +246,8 @@ class ResultsTest(PagesTestCase):
         out = io.StringIO()
         call_command("competitions", "results", str(self.competition.pk), stdout=out)
         self.assertIn("对虾尾水处理（青岛海川科技有限公司）", out.getvalue())
+        with self.assertRaisesMessage(CommandError, "没有编号为 999999 的大赛"):
+            call_command("competitions", "results", "999999")
 
 
 class SetUpPagesTest(CompetitionTestCase):
