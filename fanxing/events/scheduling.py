@@ -38,7 +38,7 @@ from __future__ import annotations
 import math
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 __all__ = ["Assignment", "Pair", "Problem", "Schedule", "SchedulingError", "schedule", "violations"]
@@ -145,6 +145,16 @@ def normalise(problem: Problem) -> list[Pair]:
     return list(merged.values())
 
 
+def weights(pairs: list[Pair]) -> list[float]:
+    """Each pair's weight: its value, plus for a requested pair one more than the sum of all values.
+
+    One requested meeting thus outweighs any amount of value: comparing sums of weights compares
+    (requested meetings, value) lexicographically.
+    """
+    bonus = 1.0 + sum(p.value for p in pairs)
+    return [p.value + bonus * p.requested for p in pairs]
+
+
 def priority(pair: Pair) -> tuple[bool, float, int, int]:
     """The greedy order: requested first, then value descending, then ids (smallest key first)."""
     return (not pair.requested, -pair.value, pair.a, pair.b)
@@ -159,6 +169,7 @@ class _State:
 
     def __init__(self, pairs: list[Pair], allowed: list[list[int]], slots: int, tables: int) -> None:
         self.pairs = pairs
+        self.weight = weights(pairs)
         self.allowed = allowed
         self.tables = tables
         self.slot_of = [-1] * len(pairs)
@@ -209,89 +220,134 @@ class _State:
         return -1
 
 
-def _weight(pair: Pair) -> tuple[bool, float]:
-    return (pair.requested, pair.value)
+def _insert_at(st: _State, i: int, s: int, depth: int, budget: float) -> float:
+    """Put pair `i` into slot `s`, moving whatever is in its way; return the weight dropped.
 
-
-def _loss(pairs: list[Pair], dropped: Iterable[int]) -> tuple[int, float]:
-    lost = [pairs[i] for i in dropped]
-    return (sum(p.requested for p in lost), sum(p.value for p in lost))
-
-
-def _better(gain: tuple[int, float], than: tuple[int, float]) -> bool:
-    """Lexicographic comparison of (requested, value) with a tolerance on value."""
-    return gain[0] > than[0] or (gain[0] == than[0] and gain[1] > than[1] + EPS)
-
-
-# ---------------------------------------------------------------------------------------------
-# Moves
-
-
-def _insert_at(st: _State, i: int, s: int, depth: int) -> list[int]:
-    """Put pair `i` into slot `s`, moving whatever is in its way; return the pairs dropped."""
-    pair = st.pairs[i]
-    evicted = sorted({st.busy[s][who] for who in (pair.a, pair.b) if who in st.busy[s]})
+    Stops as soon as the loss reaches `budget` (the caller then undoes the trial).
+    """
+    pair, busy = st.pairs[i], st.busy[s]
+    evicted = sorted({busy[who] for who in (pair.a, pair.b) if who in busy})
     for c in evicted:
         st.remove(c)
-    if st.count[s] >= st.tables:
-        evicted.append(_capacity_victim(st, s))
+    loss = _make_room(st, s) if st.count[s] >= st.tables else 0.0
+    if loss >= budget:
+        return loss
     st.place(i, s)
-    dropped: list[int] = []
     for c in evicted:
-        if st.slot_of[c] < 0:
-            dropped += _relocate(st, c, depth, avoid=s)
-    return dropped
+        loss += _relocate(st, c, depth, s, budget - loss)
+        if loss >= budget:
+            break
+    return loss
 
 
-def _capacity_victim(st: _State, s: int) -> int:
-    """Take out of full slot `s` the meeting that can move to another slot, else the least one."""
-    members = sorted(set(st.busy[s].values()), key=lambda i: (*_weight(st.pairs[i]), i))  # least first
-    for c in members:
-        t = st.first_free(c, avoid=s)
-        if t >= 0:
-            st.remove(c)
-            st.place(c, t)
-            return c
+def _make_room(st: _State, s: int) -> float:
+    """Free a table in full slot `s`: move a meeting to a slot with a free table, else drop the least.
+
+    Returns the weight dropped. No chain here: a chain from every full slot would multiply the
+    trials, and a full slot's least meeting is what such a chain would mostly give up.
+    """
+    members = sorted(set(st.busy[s].values()), key=lambda c: (st.weight[c], c))  # least first
+    if any(t != s and st.count[t] < st.tables for t in range(len(st.count))):
+        for c in members:
+            t = st.first_free(c, avoid=s)
+            if t >= 0:
+                st.remove(c)
+                st.place(c, t)
+                return 0.0
     st.remove(members[0])
-    return members[0]
+    return st.weight[members[0]]
 
 
-def _relocate(st: _State, c: int, depth: int, avoid: int) -> list[int]:
-    """Find pair `c` (just taken out) another slot; return the pairs dropped on the way."""
+def _relocate(st: _State, c: int, depth: int, avoid: int, budget: float) -> float:
+    """Find pair `c` (just taken out) a slot other than `avoid`; return the weight dropped on the way.
+
+    A free slot first; else, `depth` permitting, the slot whose own moves lose least, if that is less
+    than dropping `c` and less than `budget`; else `c` is dropped.
+    """
     t = st.first_free(c, avoid)
     if t >= 0:
         st.place(c, t)
-        return []
-    if depth <= 0:
-        return [c]
-    best_slot, best_loss = -1, _loss(st.pairs, [c])
+        return 0.0
+    best_slot, best_loss = -1, st.weight[c]
+    if depth <= 0 or best_loss < EPS:
+        return best_loss
     for t in st.allowed[c]:
         if t == avoid:
             continue
         mark = len(st.log)
-        loss = _loss(st.pairs, _insert_at(st, c, t, depth - 1))
+        loss = _insert_at(st, c, t, depth - 1, min(best_loss, budget))
         st.undo(mark)
-        if _better((-loss[0], -loss[1]), (-best_loss[0], -best_loss[1])):
+        if loss < best_loss - EPS and loss < budget:
             best_slot, best_loss = t, loss
-    if best_slot < 0:
-        return [c]
-    return _insert_at(st, c, best_slot, depth - 1)
+            if loss < EPS:
+                break
+    if best_slot >= 0:
+        _insert_at(st, c, best_slot, depth - 1, math.inf)
+    return best_loss
+
+
+def _kempe_insert(st: _State, i: int) -> bool:
+    """Insert pair `i` at no loss by swapping two slots along an alternating chain (a Kempe chain).
+
+    When one participant `u` is busy in slot `s` and the other `v` is free there, and `u` is free in
+    some slot `t`: the chain starts with `u`'s meeting in `s`, then that partner's meeting in `t`, then
+    in `s` again, and so on. Swapping `s` and `t` along the chain frees `u` in `s` and keeps everyone
+    else in one meeting per slot, provided the chain does not reach `v`, every meeting on it can be
+    held in its new slot, and `t` has a table for the meeting the swap may add to it.
+    """
+    pair = st.pairs[i]
+    for s in st.allowed[i]:
+        busy = st.busy[s]
+        if (pair.a in busy) == (pair.b in busy):
+            continue
+        u, v = (pair.a, pair.b) if pair.a in busy else (pair.b, pair.a)
+        for t in st.allowed[i]:
+            if t != s and u not in st.busy[t] and _swap_chain(st, u, v, s, t):
+                if st.count[s] < st.tables:
+                    st.place(i, s)
+                    return True
+    return False
+
+
+def _swap_chain(st: _State, u: int, v: int, s: int, t: int) -> bool:
+    """Swap slots `s` and `t` along the chain from `u` (see `_kempe_insert`); False when it cannot."""
+    chain: list[int] = []
+    who, slot = u, s
+    while who in st.busy[slot]:
+        c = st.busy[slot][who]
+        other = t if slot == s else s
+        if other not in st.allowed[c]:
+            return False
+        chain.append(c)
+        pair = st.pairs[c]
+        who = pair.b if pair.a == who else pair.a
+        if who == v:
+            return False
+        slot = other
+    grows = len(chain) % 2  # a chain of odd length moves one more meeting into t than out of it
+    if grows and st.count[t] >= st.tables:
+        return False
+    for c in chain:
+        st.remove(c)
+    for n, c in enumerate(chain):
+        st.place(c, t if n % 2 == 0 else s)
+    return True
 
 
 def _try_insert(st: _State, i: int, depth: int) -> bool:
     """Insert left-out pair `i` in the slot where it gains most; False when no slot gains."""
-    pair = st.pairs[i]
-    best_slot, best_gain = -1, (0, 0.0)
+    best_slot, best_loss = -1, st.weight[i] - EPS
     for s in st.allowed[i]:
         mark = len(st.log)
-        lost = _loss(st.pairs, _insert_at(st, i, s, depth))
+        loss = _insert_at(st, i, s, depth, best_loss)
         st.undo(mark)
-        gain = (int(pair.requested) - lost[0], pair.value - lost[1])
-        if _better(gain, best_gain):
-            best_slot, best_gain = s, gain
+        if loss < best_loss:
+            best_slot, best_loss = s, loss
+            if loss < EPS:
+                break
     if best_slot < 0:
         return False
-    _insert_at(st, i, best_slot, depth)
+    _insert_at(st, i, best_slot, depth, math.inf)
     return True
 
 
@@ -313,16 +369,39 @@ def schedule(problem: Problem, *, time_limit: float = 10.0, depth: int = 2) -> S
         s = st.first_free(i)
         if s >= 0:
             st.place(i, s)
+    for level in range(depth + 1):
+        _improve(st, level, started + time_limit)
+    return build_schedule(pairs, st.slot_of, problem.slots)
+
+
+def _improve(st: _State, depth: int, deadline: float) -> None:
+    """Passes of `_try_insert` over the pairs left out, until one gains nothing or the deadline."""
     improved = True
-    while improved and time.perf_counter() - started < time_limit:
+    while improved and time.perf_counter() < deadline:
         improved = False
-        for i in range(len(pairs)):
-            if st.slot_of[i] < 0 and st.allowed[i] and _try_insert(st, i, depth):
+        floor = _floor(st)
+        for i in range(len(st.pairs)):
+            if st.slot_of[i] < 0 and st.weight[i] > floor + EPS and _insert(st, i, depth):
                 improved = True
+                floor = _floor(st)
             st.log.clear()
-            if time.perf_counter() - started >= time_limit:
-                break
-    return _result(pairs, st.slot_of, problem.slots)
+            if time.perf_counter() >= deadline:
+                return
+
+
+def _insert(st: _State, i: int, depth: int) -> bool:
+    mark = len(st.log)
+    if _kempe_insert(st, i):
+        return True
+    st.undo(mark)
+    return _try_insert(st, i, depth)
+
+
+def _floor(st: _State) -> float:
+    """The least any insertion must drop: 0 while a table is free, else the least scheduled weight."""
+    if sum(st.count) < st.tables * len(st.count):
+        return 0.0
+    return min(w for w, s in zip(st.weight, st.slot_of, strict=True) if s >= 0)
 
 
 def _allowed_slots(problem: Problem, pair: Pair) -> list[int]:
@@ -330,7 +409,8 @@ def _allowed_slots(problem: Problem, pair: Pair) -> list[int]:
     return [s for s in range(problem.slots) if s not in off]
 
 
-def _result(pairs: list[Pair], slot_of: list[int], slots: int) -> Schedule:
+def build_schedule(pairs: list[Pair], slot_of: list[int], slots: int) -> Schedule:
+    """The `Schedule` that puts `pairs[i]` into slot `slot_of[i]` (-1: left out), tables numbered."""
     by_slot: list[list[Pair]] = [[] for _ in range(slots)]
     unscheduled = []
     for pair, s in zip(pairs, slot_of, strict=True):
