@@ -199,6 +199,18 @@ class ResultsTest(PagesTestCase):
         listed = self.client.get("/api/v1/competitions").json()
         self.assertEqual(listed["items"][0]["entries"], 2)
 
+    def test_entries_through_the_api_are_read_as_on_the_pages(self) -> None:
+        url = f"/api/v1/competitions/{self.competition.pk}/entries"
+        for user, titles in (
+            (self.tto_staff, {"对虾尾水处理", "深远海养殖装备"}),
+            (self.enterprise_user, {"对虾尾水处理"}),
+            (self.judge_b, {"对虾尾水处理", "深远海养殖装备"}),
+            (self.outsider, set()),
+        ):
+            with self.subTest(user=user.username):
+                self.login(user)
+                self.assertEqual({e["title"] for e in self.client.get(url).json()}, titles)
+
     def test_a_score_through_the_api_is_refused_by_the_rubric_with_the_reason(self) -> None:
         assignment = self.judge.assignments.get(entry=self.shrimp)
         self.login(self.judge_a)
