@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from fanxing.accounts import permissions
@@ -360,6 +361,13 @@ def meeting_request(
         note=note.strip()[:200],
     )
     audit(actor=by, action="meeting_request", target=event, changes={"request": [None, str(request)]})
+    notify(
+        users=[to_registration.person],
+        subject=f"{from_registration.organisation}希望与贵单位洽谈：{event.title}",
+        body=request.note,
+        url=reverse("events:my_requests", args=[event.pk]),
+        key=f"event-request-{request.pk}",
+    )
     return request
 
 
@@ -466,6 +474,7 @@ def schedule_make(*, by: User | None, event: Event) -> scheduling.Schedule:
         )
         for m in result.assignments
     )
+    notify_agendas(event)
     audit(
         actor=by,
         action="event_schedule",
@@ -477,6 +486,18 @@ def schedule_make(*, by: User | None, event: Event) -> scheduling.Schedule:
         },
     )
     return result
+
+
+def notify_agendas(event: Event) -> None:
+    """Tell each participant their agenda is ready (once per event: a remade schedule shows on the page)."""
+    for registration in event.registrations.select_related("person"):
+        notify(
+            users=[registration.person],
+            subject=f"洽谈日程已生成：{event.title}",
+            body="请查看贵单位的一对一洽谈时段和桌号，可下载打印版或加入日历。",
+            url=reverse("events:agenda", args=[event.pk]),
+            key=f"event-agenda-{event.pk}",
+        )
 
 
 def check_no_double_booking(result: scheduling.Schedule) -> None:

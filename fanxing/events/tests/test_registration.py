@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from fanxing.core.models import Notice
 from fanxing.deals.models import Lead
 from fanxing.events import services
 from fanxing.events.models import Event, Meeting, MeetingRequest, Registration
@@ -97,6 +98,21 @@ class MeetingTest(PersonasTestCase):
             services.meeting_request(
                 by=self.outsider, from_registration=self.qdu_r, to_registration=self.hc_r
             )
+
+    def test_the_person_asked_and_then_every_participant_get_a_notice(self) -> None:
+        services.meeting_request(
+            by=self.tto_staff,
+            from_registration=self.qdu_r,
+            to_registration=self.hc_r,
+            note="想了解贵司的处理规模",
+        )
+        notice = Notice.objects.get(user=self.enterprise_user)
+        self.assertIn(self.qdu.name, notice.subject)
+        self.assertEqual(notice.body, "想了解贵司的处理规模")
+        services.schedule_make(by=self.bureau_admin, event=self.event)
+        services.schedule_make(by=self.bureau_admin, event=self.event)  # remade: no second notice
+        agenda = Notice.objects.filter(subject__startswith="洽谈日程已生成")
+        self.assertEqual(sorted(n.user.username for n in agenda), ["enterprise_user", "tto_staff"])
 
     def test_a_request_is_made_once_whichever_side_asks(self) -> None:
         services.meeting_request(by=self.tto_staff, from_registration=self.qdu_r, to_registration=self.hc_r)
