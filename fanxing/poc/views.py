@@ -341,7 +341,14 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "评审意见已提交")
             return redirect("poc:reviews")
-    context = {"assignment": assignment, "application": assignment.application, "form": form, "done": done}
+    scored = [(c.label, done.scores.get(c.key)) for c in call.get_rubric().criteria] if done else []
+    context = {
+        "assignment": assignment,
+        "application": assignment.application,
+        "form": form,
+        "done": done,
+        "scored": scored,
+    }
     return render(request, "poc/review.html", context | {"section": "poc"})
 
 

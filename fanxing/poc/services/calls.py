@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -106,6 +106,8 @@ def call_save(*, by: User | None, fields: dict[str, Any], call: PocCall | None =
         require(
             permissions.can_create_poc_call(by, call.host_id), "只能为本机构设立征集（区级专项由科技局设立）"
         )
+        if call.funder == PocCall.Funder.DISTRICT and not permissions.is_admin(by):
+            raise PermissionDenied("区级专项由科技局设立")
     if (
         not is_new
         and call.status != CallStatus.DRAFT

@@ -154,7 +154,7 @@ def results(*, by: User | None, call: PocCall) -> list[Result]:
     )
     totals = {(reviewer, application): float(total) for reviewer, application, total in rows}
     ranked = review.rank(totals)
-    applications = call.applications.select_related("applicant", "achievement").in_bulk(
+    applications = call.applications.select_related("applicant", "achievement", "decision").in_bulk(
         [r.entry for r in ranked]
     )
     return [Result(applications[r.entry], r) for r in ranked]

@@ -310,3 +310,27 @@ class AssignmentBySpecialtyTest(PocTestCase):
             set(assigned), {"expert", "expert_b", "expert_c"}
         )  # not 青岛大学's, not the vision one
         self.assertTrue(all(reason.startswith("专长匹配") for reason in assigned.values()), assigned)
+
+
+class CallRulesTest(PocTestCase):
+    def test_a_university_sets_up_its_presidents_fund_but_not_a_district_programme(self) -> None:
+        fields = {
+            "title": "青大校长基金2026",
+            "funder": PocCall.Funder.PRESIDENT,
+            "host": self.qdu,
+            "budget_total": Decimal("50"),
+            "per_project_cap": Decimal("10"),
+            "opens_on": self.today,
+            "deadline": self.today,
+        }
+        fund = services.call_save(by=self.tto_admin, fields=fields)
+        self.assertEqual((fund.host, fund.status), (self.qdu, "draft"))
+        with self.assertRaises(PermissionDenied):
+            services.call_save(
+                by=self.tto_admin, fields=fields | {"funder": "district", "title": "冒名区级专项"}
+            )
+        with self.assertRaises(PermissionDenied):
+            services.call_save(by=self.other_staff, fields=fields | {"title": "替别人设立"})
+        with self.assertRaises(PermissionDenied):
+            services.call_open(by=self.other_staff, call=fund)
+        self.assertEqual(list(PocCall.objects.values_list("title", flat=True)), ["青大校长基金2026"])
