@@ -12,6 +12,7 @@ from fanxing.core.models import AuditEntry, Notice, TechField
 from fanxing.deals.models import Lead
 from fanxing.events import scheduling, services
 from fanxing.events.models import Event, Invitation, Meeting
+from fanxing.events.tests.factories import make_event
 from fanxing.matching import indexes
 from tests.base import PersonasTestCase, make_achievement, make_demand, make_profile, make_user
 
@@ -165,3 +166,42 @@ class EventEndToEndTest(PersonasTestCase):
         self.login(self.aquaculture_manager)
         page = self.client.get(reverse("deals:leads"))
         self.assertContains(page, self.demand.title)
+
+    def test_the_same_road_through_the_pages(self) -> None:
+        """The organiser, the participants and the manager each in their browser session."""
+        event = make_event(self.bureau, capacity=5, slot_count=3)
+        self.login(self.bureau_admin)
+        self.client.post(reverse("events:curation", args=[event.pk]))
+        invitation = Invitation.objects.get(event=event, achievement=self.tail_water)
+        self.client.post(reverse("events:invitation_action", args=[event.pk, invitation.pk, "invite"]))
+        self.assertTrue(Notice.objects.filter(user=self.tto_admin, url=event.get_absolute_url()).exists())
+
+        register = reverse("events:register", args=[event.pk])
+        self.login(self.tto_admin)
+        self.client.post(register, {"achievements": [self.tail_water.pk]})
+        self.login(self.other_staff)
+        self.client.post(register, {"achievements": [self.sensor.pk]})
+        self.login(self.enterprise_user)
+        self.client.post(register, {"demands": [self.demand.pk]})
+        ouc = event.registrations.get(organisation=self.ouc)
+        self.client.post(reverse("events:my_requests", args=[event.pk]), {"to_registration": ouc.pk})
+
+        self.login(self.bureau_admin)
+        self.client.post(reverse("events:schedule_make", args=[event.pk]))
+        grid = self.client.get(reverse("events:schedule", args=[event.pk]))
+        self.assertContains(grid, "预约满足 1/1")
+
+        self.login(self.enterprise_user)
+        agenda = self.client.get(reverse("events:agenda", args=[event.pk]))
+        self.assertContains(agenda, self.qdu.name)
+        self.assertContains(agenda, self.ouc.name)
+        meeting = Meeting.objects.get(event=event, achievement=self.tail_water)
+        outcome = reverse("events:outcome", args=[event.pk, meeting.pk])
+        self.client.post(outcome, {"outcome": "follow_up", "note": "下周寄送样品"})
+        meeting.refresh_from_db()
+        self.assertEqual(meeting.lead.manager, self.aquaculture_manager)
+
+        self.login(self.aquaculture_manager)
+        lead_page = self.client.get(reverse("deals:lead", args=[meeting.lead_id]))
+        self.assertContains(lead_page, "下周寄送样品")
+        self.assertContains(lead_page, "对接活动")
