@@ -56,8 +56,9 @@ def ranked_experts(application: PocApplication) -> list[tuple[User, str]]:
 
 @transaction.atomic
 def assignments_make(*, by: User | None, call: PocCall) -> list[ReviewAssignment]:
-    """Give every application under review its `reviewers_per_application` experts from the pool, best fit
-    first and the least loaded in this call among equals, never one from the applicant's organisation.
+    """Give every application under review its `reviewers_per_application` experts from the pool: the least
+    loaded in this call first (the work is spread), the best fit by specialty among equals; never one from
+    the applicant's organisation.
     Refused as a whole, naming the application, when the pool has too few experts free of conflicts."""
     call = PocCall.objects.select_for_update().get(pk=call.pk)
     if by is not None:
@@ -65,6 +66,13 @@ def assignments_make(*, by: User | None, call: PocCall) -> list[ReviewAssignment
     if call.status != CallStatus.REVIEWING:
         raise ValidationError({"status": "征集进入评审阶段后才能分配评审专家"})
     need = call.reviewers_per_application
+    known: dict[int, set[int]] = {}
+
+    def organisations_of(user: User) -> set[int]:  # once per expert, however many applications
+        if user.pk not in known:
+            known[user.pk] = person_organisation_ids(user)
+        return known[user.pk]
+
     load: dict[int, int] = {}
     for row in ReviewAssignment.objects.filter(application__call=call).values_list("reviewer_id", flat=True):
         load[row] = load.get(row, 0) + 1
@@ -74,10 +82,11 @@ def assignments_make(*, by: User | None, call: PocCall) -> list[ReviewAssignment
     )
     for application in applications:
         have = set(application.assignments.values_list("reviewer_id", flat=True))
+        entry = entry_organisations(application)
         free = [
             (u, why)
             for u, why in ranked_experts(application)
-            if u.pk not in have and not is_conflicted(u, application)
+            if u.pk not in have and not review.conflicted(organisations_of(u), entry)
         ]
         missing = need - len(have)
         if missing <= 0:
