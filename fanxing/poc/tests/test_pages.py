@@ -3,12 +3,15 @@
 import io
 from decimal import Decimal
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from fanxing.poc import services
 from fanxing.poc.models import PocApplication, PocCall, PocPlatform, Review, ReviewAssignment
 from fanxing.poc.tests.base import PocTestCase, make_contract
+from tests.base import make_achievement
 
 
 def sheet(response: object) -> list[tuple]:
@@ -256,3 +259,37 @@ class FundedProjectPagesTest(PocTestCase):
             rows[1][:5], ("中国海洋大学", self.ouc_achievement.title, 35.0, "已转化", str(contract))
         )
         self.assertEqual(self.client.get(page).status_code, 200)
+
+
+class QueryCountTest(PocTestCase):
+    def queries(self, url: str, params: dict[str, str]) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            self.assertEqual(self.client.get(url, params).status_code, 200)
+        return len(captured)
+
+    def test_a_calls_tabs_cost_the_same_queries_however_many_applications_it_has(self) -> None:
+        call = self.make_call(reviewers_per_application=1)
+        self.apply(call, self.tto_staff, self.qdu_achievement)
+        self.apply(call, self.other_staff, self.ouc_achievement)
+        services.call_move(by=self.bureau_admin, call=call, status="reviewing")
+        services.assignments_make(by=self.bureau_admin, call=call)
+        for a in ReviewAssignment.objects.all():
+            services.review_submit(by=a.reviewer, assignment=a, scores={"tech": 5, "market": 5, "team": 5})
+        self.login(self.bureau_admin)
+        url = reverse("poc:call_admin", args=[call.pk])
+        before = {tab: self.queries(url, {"tab": tab}) for tab in ("applications", "assignments", "results")}
+        for n in range(3):
+            achievement = make_achievement(self.haichuan, title=f"水质监测{n}")
+            PocApplication.objects.create(
+                call=call,
+                achievement=achievement,
+                applicant=self.haichuan,
+                plan="方案",
+                budget=Decimal(10),
+                status="under_review",
+            )
+        services.assignments_make(by=self.bureau_admin, call=call)
+        for a in ReviewAssignment.objects.filter(review__isnull=True):
+            services.review_submit(by=a.reviewer, assignment=a, scores={"tech": 6, "market": 5, "team": 5})
+        after = {tab: self.queries(url, {"tab": tab}) for tab in ("applications", "assignments", "results")}
+        self.assertEqual(before, after)
