@@ -95,6 +95,12 @@ class CallPagesTest(PocTestCase):
         self.assertEqual(self.client.get(reverse("poc:call", args=[draft.pk])).status_code, 404)
         self.assertNotContains(self.client.get(reverse("poc:calls")), "区级专项草稿")
         self.assertContains(self.client.get(reverse("poc:calls")), "2026年度概念验证项目")
+        page = self.client.get(reverse("poc:call", args=[self.call.pk]))
+        self.assertContains(page, "技术先进性")
+        self.assertNotContains(page, "申报项目")  # visitors do not apply
+        self.login(self.tto_staff)
+        self.assertContains(self.client.get(reverse("poc:call", args=[self.call.pk])), "申报项目")
+        self.client.logout()
         self.login(self.bureau_admin)
         self.assertContains(self.client.get(reverse("poc:call", args=[draft.pk])), "区级专项草稿")
 
