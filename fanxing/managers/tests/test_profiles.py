@@ -185,9 +185,8 @@ class DirectoryTest(PersonasTestCase):
         self.login(self.tto_staff)
         url = reverse("managers:managers")
         self.client.get(url)  # warm caches (content types, sessions)
-        with self.assertNumQueries(
-            10
-        ) as few:  # session, user, field filter (2), count, ids, rows, fields (2), org
+        # session, user, field filter (2), count, ids, rows, fields (2), org, unread notices
+        with self.assertNumQueries(11) as few:
             self.client.get(url)
         for i in range(8):
             make_profile(make_user(f"mgr_more{i}", Role.MANAGER), ["marine.fishery", "nem.power"], "尾水")
