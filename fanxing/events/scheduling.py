@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 __all__ = ["Assignment", "Pair", "Problem", "Schedule", "SchedulingError", "schedule", "violations"]
 
 EPS = 1e-9
+SWAP_DEPTH = 0
 
 
 class SchedulingError(ValueError):
@@ -173,6 +174,11 @@ class _State:
         self.allowed = allowed
         self.tables = tables
         self.slot_of = [-1] * len(pairs)
+        self.total = 0.0  # the weight scheduled
+        self.pairs_of: dict[int, list[int]] = {}  # participant -> their pairs, in priority order
+        for i, pair in enumerate(pairs):
+            self.pairs_of.setdefault(pair.a, []).append(i)
+            self.pairs_of.setdefault(pair.b, []).append(i)
         self.busy: list[dict[int, int]] = [{} for _ in range(slots)]
         self.count = [0] * slots
         self.log: list[tuple[int, int]] = []  # (pair index, slot it was in before the change)
@@ -186,6 +192,7 @@ class _State:
         self.busy[s][pair.a] = i
         self.busy[s][pair.b] = i
         self.count[s] += 1
+        self.total += self.weight[i]
         self.log.append((i, self.slot_of[i]))
         self.slot_of[i] = s
 
@@ -194,6 +201,7 @@ class _State:
         del self.busy[s][pair.a]
         del self.busy[s][pair.b]
         self.count[s] -= 1
+        self.total -= self.weight[i]
         self.log.append((i, s))
         self.slot_of[i] = -1
 
@@ -207,10 +215,12 @@ class _State:
                 del self.busy[now][pair.a]
                 del self.busy[now][pair.b]
                 self.count[now] -= 1
+                self.total -= self.weight[i]
             if before >= 0:
                 self.busy[before][pair.a] = i
                 self.busy[before][pair.b] = i
                 self.count[before] += 1
+                self.total += self.weight[i]
             self.slot_of[i] = before
 
     def first_free(self, i: int, avoid: int = -1) -> int:
@@ -355,7 +365,7 @@ def _try_insert(st: _State, i: int, depth: int) -> bool:
 # The scheduler
 
 
-def schedule(problem: Problem, *, time_limit: float = 10.0, depth: int = 2) -> Schedule:
+def schedule(problem: Problem, *, time_limit: float = 10.0, depth: int = 1) -> Schedule:
     """A schedule for `problem`: greedy, then insertion with ejection chains (see the module doc).
 
     `time_limit` (seconds) bounds the improvement passes; `depth` is the longest chain of moves
@@ -369,8 +379,11 @@ def schedule(problem: Problem, *, time_limit: float = 10.0, depth: int = 2) -> S
         s = st.first_free(i)
         if s >= 0:
             st.place(i, s)
+    deadline = started + time_limit
     for level in range(depth + 1):
-        _improve(st, level, started + time_limit)
+        _improve(st, level, deadline)
+    while _swap_out(st, SWAP_DEPTH, deadline):
+        _improve(st, depth, deadline)
     return build_schedule(pairs, st.slot_of, problem.slots)
 
 
@@ -387,6 +400,36 @@ def _improve(st: _State, depth: int, deadline: float) -> None:
             st.log.clear()
             if time.perf_counter() >= deadline:
                 return
+
+
+def _swap_out(st: _State, depth: int, deadline: float) -> bool:
+    """One pass of "take a meeting out, fill its participants' freed slots"; True if it gained.
+
+    For each scheduled meeting in turn: remove it, insert the pairs left out of either participant
+    (in priority order, the removed one last), keep the result when the scheduled weight grew, else
+    undo. This finds the trades single insertions cannot: one meeting given up for two or three
+    that need its participants' time.
+    """
+    gained = False
+    for j in range(len(st.pairs)):
+        if st.slot_of[j] < 0:
+            continue
+        if time.perf_counter() >= deadline:
+            break
+        mark, before = len(st.log), st.total
+        st.remove(j)
+        pair = st.pairs[j]
+        for i in sorted({*st.pairs_of[pair.a], *st.pairs_of[pair.b]}):
+            if i != j and st.slot_of[i] < 0:
+                _insert(st, i, depth)
+        if st.slot_of[j] < 0:
+            _insert(st, j, depth)
+        if st.total > before + EPS:
+            gained = True
+        else:
+            st.undo(mark)
+        st.log.clear()
+    return gained
 
 
 def _insert(st: _State, i: int, depth: int) -> bool:

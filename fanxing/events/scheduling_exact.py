@@ -29,19 +29,27 @@ __all__ = ["Exact", "exact"]
 
 @dataclass(frozen=True)
 class Exact:
-    """The solver's answer: the best schedule found, whether it is proved optimal, and bounds.
+    """The solver's answer: the best schedule found, whether it is proved optimal, and the bound.
 
-    `value_bound` bounds the value of any schedule with at least `schedule.requested_met` requested
-    meetings (a schedule with fewer is worse whatever its value); it equals `schedule.value` when the
-    solver proved optimality (to within its tolerance).
+    `bound` bounds the objective value + `bonus` × requested of every schedule; when `optimal`, the
+    schedule reaches it (to within the solver's tolerance).
     """
 
     schedule: Schedule
     optimal: bool
-    requested_bound: int
-    value_bound: float
+    bound: float
+    bonus: float
     seconds: float
     status: str
+
+    @property
+    def requested_bound(self) -> int:
+        """No schedule meets more requested meetings than this."""
+        return int((self.bound + 1e-6) // self.bonus)
+
+    def value_bound(self, requested: int) -> float:
+        """No schedule that meets `requested` requested meetings (or more) has more value than this."""
+        return self.bound - self.bonus * requested
 
 
 def exact(problem: Problem, *, time_limit: float = 60.0) -> Exact:
@@ -51,7 +59,7 @@ def exact(problem: Problem, *, time_limit: float = 60.0) -> Exact:
     bonus = 1.0 + sum(p.value for p in pairs)
     columns = [(i, s) for i, p in enumerate(pairs) for s in _allowed(problem, p)]
     if not columns:
-        return Exact(build_schedule(pairs, [-1] * len(pairs), problem.slots), True, 0, 0.0, 0.0, "empty")
+        return Exact(build_schedule(pairs, [-1] * len(pairs), problem.slots), True, 0.0, bonus, 0.0, "empty")
     weight = np.array([pairs[i].value + bonus * pairs[i].requested for i, _ in columns])
     rows, cols, upper = _constraints(problem, pairs, columns)
     matrix = coo_array((np.ones(len(rows)), (rows, cols)), shape=(len(upper), len(columns))).tocsr()
@@ -74,8 +82,8 @@ def exact(problem: Problem, *, time_limit: float = 60.0) -> Exact:
     return Exact(
         schedule=found,
         optimal=result.status == 0,
-        requested_bound=int(bound // bonus),
-        value_bound=bound - bonus * found.requested_met,
+        bound=bound,
+        bonus=bonus,
         seconds=time.perf_counter() - started,
         status=str(result.message),
     )
