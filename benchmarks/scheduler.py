@@ -27,6 +27,7 @@ import argparse
 import datetime
 import importlib.metadata
 import json
+import os
 import platform
 import random
 import subprocess
@@ -157,6 +158,18 @@ def table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def git_commit() -> str:
+    """The commit checked out, with "+changes" when scheduling*.py differ from it."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], capture_output=True, text=True).stdout.strip()
+
+    changed = git(
+        "status", "--porcelain", "fanxing/events/scheduling.py", "fanxing/events/scheduling_exact.py"
+    )
+    return git("rev-parse", "--short", "HEAD") + ("+changes" if changed else "")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -168,6 +181,7 @@ def main() -> None:
     parser.add_argument("--tables", nargs="*", default=["scarce", "ample"], choices=["scarce", "ample"])
     parser.add_argument("--no-exact-large", action="store_true", help="skip HiGHS on the large sizes")
     args = parser.parse_args()
+    commit = git_commit()  # read now: the code measured is the code loaded at the start
     rows = []
     for setting in args.tables:
         print(f"\ntables {setting}\n" + table([]))
@@ -179,7 +193,7 @@ def main() -> None:
     for setting in args.tables:
         print(f"\ntables {setting}\n" + table([r for r in rows if r["tables_setting"] == setting]))
     out = RESULTS / f"scheduler-{datetime.date.today().isoformat()}.json"
-    out.write_text(json.dumps(_report(args, rows), ensure_ascii=False, indent=2) + "\n")
+    out.write_text(json.dumps(_report(args, commit, rows), ensure_ascii=False, indent=2) + "\n")
     print(f"\nwritten {out}")
 
 
@@ -192,7 +206,11 @@ def _report(args: argparse.Namespace, rows: list[dict[str, Any]]) -> dict[str, A
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "commit": commit,
         "command": " ".join(["benchmarks/scheduler.py", *sys.argv[1:]]),
-        "machine": {"python": platform.python_version(), "platform": platform.platform()},
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+        },
         "software": {"scipy": importlib.metadata.version("scipy"), "highspy_via": "scipy.optimize.milp"},
         "instances": {
             "slots": SLOTS,
