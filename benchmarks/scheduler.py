@@ -197,10 +197,7 @@ def main() -> None:
     print(f"\nwritten {out}")
 
 
-def _report(args: argparse.Namespace, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
-    ).stdout.strip()
+def _report(args: argparse.Namespace, commit: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "benchmark": "scheduler",
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
