@@ -211,8 +211,10 @@ SCORE_COLUMNS = [
 
 
 def score_row(a: Any, labels: dict[str, str]) -> list[Any]:
+    """A judge's scores in the rubric's order (a JSON object's key order differs between databases)."""
     score = getattr(a, "score", None)
-    parts = [f"{labels.get(k, k)} {v}" for k, v in score.scores.items()] if score else []
+    scores = score.scores if score else {}
+    parts = [f"{label} {scores[k]}" for k, label in labels.items() if k in scores]
     return [
         a.entry_id,
         a.entry.title,
