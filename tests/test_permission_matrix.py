@@ -465,3 +465,72 @@ class ContractMatrixTest(PersonasTestCase):
             "enterprise_user": 403,
         }
         self.assertEqual(self.statuses(reverse("deals:contract_reward", args=[self.contract.pk])), expected)
+
+
+class EventMatrixTest(PersonasTestCase):
+    """A published fair organised by 青岛大学: who reads it and who runs its organiser pages."""
+
+    def setUp(self) -> None:
+        from fanxing.events.tests.factories import make_event
+
+        self.event = make_event(self.qdu)
+
+    def statuses(self, url: str) -> dict[str, int]:
+        found = {}
+        for name in ALL:
+            self.client.logout()
+            if name != "anonymous":
+                self.login(getattr(self, name))
+            found[name] = self.client.get(url).status_code
+        return found
+
+    def test_a_published_event_is_public(self) -> None:
+        self.assertEqual(
+            self.statuses(reverse("events:detail", args=[self.event.pk])), dict.fromkeys(ALL, 200)
+        )
+
+    def test_the_organiser_pages_are_for_the_organising_office_and_the_bureau(self) -> None:
+        for page in ("edit", "curation", "registrations", "requests", "schedule"):
+            found = self.statuses(reverse(f"events:{page}", args=[self.event.pk]))
+            with self.subTest(page=page):
+                self.assertEqual({n for n, s in found.items() if s == 200}, QDU_EDITORS)
+                self.assertEqual(found["anonymous"], 302)
+
+
+class PocMatrixTest(PersonasTestCase):
+    """A 校长基金 call hosted by 青岛大学: public call page, management pages for its office and the bureau."""
+
+    def setUp(self) -> None:
+        from fanxing.poc import services as poc_services
+        from fanxing.poc.models import PocCall
+
+        today = datetime.date.today()
+        call = poc_services.call_save(
+            by=self.tto_admin,
+            fields={
+                "title": "青岛大学校长基金概念验证项目",
+                "funder": PocCall.Funder.PRESIDENT,
+                "host": self.qdu,
+                "budget_total": Decimal(100),
+                "per_project_cap": Decimal(30),
+                "opens_on": today - datetime.timedelta(days=5),
+                "deadline": today + datetime.timedelta(days=20),
+                "rubric": [
+                    {"key": "tech", "label": "技术先进性", "weight": 60, "max_score": 10},
+                    {"key": "market", "label": "市场前景", "weight": 40, "max_score": 10},
+                ],
+                "reviewers_per_application": 1,
+            },
+        )
+        self.call = poc_services.call_open(by=self.tto_admin, call=call)
+
+    def test_the_call_is_public_and_its_management_is_for_its_host_and_the_bureau(self) -> None:
+        read, manage = {}, {}
+        for name in ALL:
+            self.client.logout()
+            if name != "anonymous":
+                self.login(getattr(self, name))
+            read[name] = self.client.get(reverse("poc:call", args=[self.call.pk])).status_code
+            manage[name] = self.client.get(reverse("poc:call_admin", args=[self.call.pk])).status_code
+        self.assertEqual(read, dict.fromkeys(ALL, 200))
+        self.assertEqual({n for n, s in manage.items() if s == 200}, QDU_EDITORS)
