@@ -31,6 +31,7 @@ from fanxing.core.demo.catalogue import (
 )
 from fanxing.core.demo.contracts import load_contracts
 from fanxing.core.demo.data import DemoData
+from fanxing.core.demo.events import load_events
 from fanxing.core.demo.leads import load_leads
 from fanxing.core.demo.people import EXPERTS, MANAGERS, PersonSpec
 from fanxing.core.demo.plan import (
@@ -41,6 +42,7 @@ from fanxing.core.demo.plan import (
     plan_achievements,
     plan_demands,
 )
+from fanxing.core.demo.poc import load_competition, load_poc
 from fanxing.core.demo.training import load_training
 from fanxing.core.models import AuditEntry, ConversionWay, Organisation, Region, TechField
 from fanxing.core.reference import load_defaults
@@ -474,6 +476,9 @@ STEPS: list[Step] = [
     Step("training", "技术经理人培训", load_training),
     Step("index", "匹配索引", build_indexes),
     Step("leads", "对接线索与奖励", load_leads),
+    Step("events", "对接活动", load_events),
+    Step("poc", "概念验证", load_poc),
+    Step("competition", "创新大赛", load_competition),
 ]
 
 
