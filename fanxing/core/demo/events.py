@@ -145,7 +145,7 @@ def load_events(ctx: "DemoContext") -> str:
     )
     fairs = [p for p in plans if p["kind"] == Event.Kind.FAIR]
     full_titles = {p["title"] for p in fairs[:: max(1, len(fairs) // FULL_FAIRS)][:FULL_FAIRS]}
-    made = meetings = leads = 0
+    made = 0
     for plan in plans:
         if plan["title"] in existing:
             continue
@@ -157,20 +157,21 @@ def load_events(ctx: "DemoContext") -> str:
         )
         event = event_publish(by=None, event=event)
         if full:
-            m, n = run_fair(ctx, event, plan["field"], rng)
-            meetings, leads = meetings + m, leads + n
+            run_fair(ctx, event, plan["field"], rng)
         else:
             register_crowd(ctx, event, rng)
         event_close(by=None, event=event)
         event.registrations.update(created_at=event.registration_opens + datetime.timedelta(days=3))
         made += 1
     in_year = Event.objects.filter(starts_at__year=YEAR)
+    held = Meeting.objects.filter(event__in=in_year)
     by_kind = {k: n for k, n in in_year.values_list("kind").annotate(n=Count("id")).order_by()}
     kinds = "，".join(f"{Event.Kind(k).label} {by_kind.get(k, 0)}" for k in Event.Kind.values)
     return (
         f"{YEAR} 年活动 {in_year.count()} 场（{kinds}；新建 {made} 场），"
         f"报名 {Registration.objects.filter(event__in=in_year).count()} 家次，"
-        f"洽谈 {meetings} 场、形成线索 {leads} 条"
+        f"洽谈 {held.count()} 场（记录结果 {held.exclude(outcome='').count()} 场）、"
+        f"形成线索 {held.filter(lead__isnull=False).values('lead').distinct().count()} 条"
     )
 
 
@@ -195,7 +196,7 @@ def register_crowd(ctx: "DemoContext", event: Event, rng: random.Random) -> None
     Registration.objects.bulk_create(rows)
 
 
-def run_fair(ctx: "DemoContext", event: Event, field: TechField, rng: random.Random) -> tuple[int, int]:
+def run_fair(ctx: "DemoContext", event: Event, field: TechField, rng: random.Random) -> None:
     """Enterprises with their published demands and institutions with their published achievements of the
     theme meet one to one: a few requests, the schedule, then an outcome for every meeting."""
     demands = list(Demand.objects.filter(status=Status.PUBLISHED, field__parent=field).order_by("ref")[:40])
@@ -234,9 +235,8 @@ def run_fair(ctx: "DemoContext", event: Event, field: TechField, rng: random.Ran
         )
         meeting_request_answer(by=target.person, request=request, accept=rng.random() < 0.8)
     if len(registrations) < 2:
-        return 0, 0
+        return
     schedule_make(by=None, event=event)
-    leads = 0
     for meeting in event.meetings.select_related("registration_a", "registration_b").order_by(
         "slot", "table"
     ):
@@ -244,9 +244,7 @@ def run_fair(ctx: "DemoContext", event: Event, field: TechField, rng: random.Ran
         if outcome != Meeting.Outcome.NONE and meeting.demand_id is None and meeting.achievement_id is None:
             if not (meeting.registration_a.achievements.exists() or meeting.registration_b.demands.exists()):
                 outcome, note = Meeting.Outcome.NONE, OUTCOMES[-1][2]
-        recorded = meeting_outcome(by=None, meeting=meeting, outcome=outcome, note=note)
-        leads += recorded.lead_id is not None
-    return event.meetings.count(), leads
+        meeting_outcome(by=None, meeting=meeting, outcome=outcome, note=note)
 
 
 def pick_outcome(rng: random.Random) -> tuple[str, str]:
