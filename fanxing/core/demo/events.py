@@ -68,7 +68,7 @@ PLACES = (
     "中国海洋大学崂山校区学术交流中心",
     "崂山区政务服务中心多功能厅",
 )
-OUTCOMES = (
+OUTCOMES: tuple[tuple[str, float, str], ...] = (
     (Meeting.Outcome.INTEREST, 0.25, "双方有合作意向，约定近期实地考察"),
     (Meeting.Outcome.FOLLOW_UP, 0.15, "企业需内部评估，请技术经理人后续跟进"),
     (Meeting.Outcome.NONE, 0.6, "技术路线与企业需求暂不匹配"),

@@ -6,7 +6,8 @@ outcomes (one converted, on a 青岛大学 licence); and the 2025 “千创汇·
 judges, scores and awards, held at its 大赛 event.
 
 Written through the services with the dates of 2025 where they take one (`today`, `decided_on`,
-`reported_on`, `date`). The competition's entry window is checked against today, so its entries are
+`reported_on`, `date`); what the models or services stamp with now (applications' and reviews' submission,
+a milestone's acceptance, entries' submission) is then set to its 2025 date with `update`. The competition's entry window is checked against today, so its entries are
 written with `Entry.objects` after `full_clean` (each the organisation's own achievement); everything
 after (judges, assignments, scores, awards) goes through the services. Seeded; known by name and title,
 so loading again adds nothing.
@@ -17,6 +18,8 @@ import random
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
+
 from fanxing.achievements.models import Achievement
 from fanxing.competitions import services as contest
 from fanxing.competitions.models import Competition, Entry
@@ -26,7 +29,7 @@ from fanxing.core.workflow import Status
 from fanxing.deals.models import ContractKind, TechContract
 from fanxing.events.models import Event
 from fanxing.poc import services as poc
-from fanxing.poc.models import PocApplication, PocCall, PocPlatform
+from fanxing.poc.models import Milestone, PocApplication, PocCall, PocPlatform, Review
 
 if TYPE_CHECKING:
     from fanxing.core.demo.loader import DemoContext
@@ -227,7 +230,8 @@ def licence_contract(ctx: "DemoContext") -> Any:
         TechContract.objects.filter(
             organisation=ctx.organisations[QDU],
             kind=ContractKind.LICENCE,
-            signed_on__year=2025,
+            signed_on__gte=datetime.date(2025, 8, 1),  # after the fund's decision and first milestone
+            signed_on__lte=datetime.date(2025, 11, 30),
             achievements__isnull=False,
         )
         .order_by("signed_on", "number")
@@ -284,9 +288,23 @@ def run_call(ctx: "DemoContext", spec: dict[str, Any], rng: random.Random) -> Po
             )
             funded.append(application)
     poc.call_move(by=None, call=call, status="decided")
+    backdate(call, spec["opens_on"], spec["deadline"])
     for n, application in enumerate(funded):
         follow(application, n, decided_on, contract, ctx.owners[application.applicant.name], admin)
     return call
+
+
+def backdate(call: PocCall, opens_on: datetime.date, deadline: datetime.date) -> None:
+    """The timestamps the models set to now: applications in the call's window, reviews after its deadline."""
+    for n, application in enumerate(call.applications.order_by("pk")):
+        day = opens_on + datetime.timedelta(days=10 + n)
+        PocApplication.objects.filter(pk=application.pk).update(submitted_at=noon(day))
+    reviewed = noon(deadline + datetime.timedelta(days=14))
+    Review.objects.filter(assignment__application__call=call).update(submitted_at=reviewed)
+
+
+def noon(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
 
 def follow(
@@ -316,6 +334,8 @@ def follow(
     )
     if n != 2:
         poc.milestone_accept(by=admin, milestone=first)
+        # the service stamps today; the acceptance was a week after the report
+        Milestone.objects.filter(pk=first.pk).update(accepted_on=decided_on + datetime.timedelta(days=92))
     converted = contract is not None and application.achievement.contracts.filter(pk=contract.pk).exists()
     if n == 0 or converted:
         poc.outcome_record(
@@ -324,7 +344,7 @@ def follow(
             status="converted" if converted else "continuing",
             contract=contract if converted else None,
             note="验证完成后以技术许可方式转化" if converted else "样机验证通过，继续开展中试",
-            date=decided_on + datetime.timedelta(days=120),
+            date=contract.signed_on if converted else decided_on + datetime.timedelta(days=120),
         )
 
 
@@ -377,6 +397,7 @@ def load_competition(ctx: "DemoContext") -> str:
         )
         entry.full_clean()
         entry.save()
+    Entry.objects.filter(competition=competition).update(submitted_at=noon(datetime.date(2025, 7, 20)))
     for username in JUDGES:
         contest.judge_add(by=None, competition=competition, user=ctx.users[username])
     competition = contest.competition_save(

@@ -8,6 +8,7 @@ from fanxing.core.demo.events import COMPETITION_TITLE
 from fanxing.core.demo.loader import STEPS, load_demo
 from fanxing.core.demo.poc import COMPETITION, PRESIDENT_FUND
 from fanxing.core.review import conflicted
+from fanxing.deals.models import Lead
 from fanxing.events.models import Event, Meeting, Registration
 from fanxing.managers.selectors import person_organisation_ids
 from fanxing.poc.models import FundingDecision, Outcome, PocApplication, PocCall, PocPlatform, Review
@@ -29,7 +30,19 @@ NEEDED = {
 
 
 def counts() -> dict[str, int]:
-    models = (Event, Registration, Meeting, PocPlatform, PocCall, PocApplication, Review, Entry, Score, Award)
+    models = (
+        Event,
+        Registration,
+        Meeting,
+        Lead,
+        PocPlatform,
+        PocCall,
+        PocApplication,
+        Review,
+        Entry,
+        Score,
+        Award,
+    )
     return {m.__name__: m.objects.count() for m in models}
 
 
