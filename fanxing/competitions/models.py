@@ -144,7 +144,7 @@ class Entry(models.Model):
 
 class Judge(models.Model):
     """A member of a competition's panel (评委): an expert or any user. Whom they may not score is decided by
-    `selectors.judge_organisation_ids`."""
+    `managers.selectors.person_organisation_ids`."""
 
     competition = models.ForeignKey(Competition, models.CASCADE, related_name="judges")
     user = models.ForeignKey(

@@ -2,7 +2,6 @@
 (whose organisations a judge belongs to) and the results table."""
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
@@ -11,21 +10,7 @@ from django.http import Http404
 from fanxing.accounts import permissions
 from fanxing.accounts.permissions import AnyUser
 from fanxing.competitions.models import Assignment, Award, Competition, Entry, Judge, Score
-from fanxing.core.models import Organisation
 from fanxing.core.review import Ranked, conflicted, rank
-
-
-def judge_organisation_ids(user: Any) -> set[int]:
-    """The organisations a judge belongs to for the conflict of interest: their account's organisation,
-    and the organisation an expert's profile names as their affiliation (工作单位, matched by name or short
-    name)."""
-    ids = {user.organisation_id} if user.organisation_id else set()
-    profile = getattr(user, "expert_profile", None) if user.role == "expert" else None
-    affiliation = profile.affiliation.strip() if profile is not None else ""
-    if affiliation:
-        matches = Organisation.objects.filter(Q(name=affiliation) | Q(short_name=affiliation))
-        ids |= set(matches.values_list("pk", flat=True))
-    return ids
 
 
 def entry_organisation_ids(entry: Entry) -> set[int]:

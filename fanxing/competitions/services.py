@@ -15,9 +15,10 @@ from django.utils import timezone
 from fanxing.accounts import permissions
 from fanxing.accounts.models import User
 from fanxing.competitions.models import Assignment, Award, Competition, Entry, Judge, Score, rubric_of
-from fanxing.competitions.selectors import is_conflicted, judge_organisation_ids, results
+from fanxing.competitions.selectors import is_conflicted, results
 from fanxing.core.review import ReviewError
 from fanxing.core.services import allowed_fields, audit, diff, notify, require, snapshot
+from fanxing.managers.selectors import person_organisation_ids
 
 Status = Competition.Status
 COMPETITION_FIELDS = [
@@ -197,7 +198,7 @@ def plan_assignments(
     """{entry pk: its judges}: each entry to `per_entry` judges none of whom is conflicted, the least loaded
     first (ties in the panel's order, so the load goes round). The entries with the fewest possible judges
     are served first. ValidationError naming the entries that cannot get enough."""
-    orgs = {j.pk: judge_organisation_ids(j.user) for j in judges}
+    orgs = {j.pk: person_organisation_ids(j.user) for j in judges}
     eligible = {e.pk: [j for j in judges if not is_conflicted(orgs[j.pk], e)] for e in entries}
     short = [e for e in entries if len(eligible[e.pk]) < per_entry]
     if short:
@@ -278,7 +279,7 @@ def score_submit(
     ).get(pk=assignment.pk)
     if by is not None:
         require(permissions.can_score(by, assignment), "只有分配到该项目的评委可以评分")
-    if is_conflicted(judge_organisation_ids(assignment.judge.user), assignment.entry):
+    if is_conflicted(person_organisation_ids(assignment.judge.user), assignment.entry):
         raise PermissionDenied("评委与参赛单位存在利益冲突，不能为该项目评分")
     competition = assignment.entry.competition
     if competition.status != Status.JUDGING:

@@ -29,6 +29,7 @@ from fanxing.core.forms import add_service_error
 from fanxing.core.io import table_response
 from fanxing.core.rendering import paginate
 from fanxing.core.tabular import Column
+from fanxing.managers.selectors import person_organisation_ids
 
 SECTION = "competitions"
 
@@ -179,7 +180,7 @@ def judges(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"已添加评委 {form.cleaned_data['user']}")
             return redirect("competitions:judges", competition.pk)
-    panel = [(j, sorted(s.judge_organisation_ids(j.user))) for j in s.judges_of(competition)]
+    panel = [(j, sorted(person_organisation_ids(j.user))) for j in s.judges_of(competition)]
     context = {"competition": competition, "panel": panel, "form": form, "section": SECTION}
     return render(request, "competitions/judges.html", context)
 

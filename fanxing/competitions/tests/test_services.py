@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from fanxing.competitions.models import DEFAULT_RUBRIC, Assignment, Award, Competition, Entry, Score
-from fanxing.competitions.selectors import judge_organisation_ids, results
+from fanxing.competitions.selectors import results
 from fanxing.competitions.services import (
     assignments_make,
     awards_decide,
@@ -20,6 +20,7 @@ from fanxing.competitions.services import (
 )
 from fanxing.competitions.tests.base import CompetitionTestCase
 from fanxing.core.models import AuditEntry, Notice
+from fanxing.managers.selectors import person_organisation_ids
 from tests.base import make_achievement
 
 
@@ -33,9 +34,9 @@ class ConflictOfInterestTest(CompetitionTestCase):
         self.judging()
 
     def test_an_experts_affiliation_counts_as_their_organisation(self) -> None:
-        self.assertEqual(judge_organisation_ids(self.expert), {self.ouc.pk})
-        self.assertEqual(judge_organisation_ids(self.judge_c), {self.park.pk})
-        self.assertEqual(judge_organisation_ids(self.judge_a), set())
+        self.assertEqual(person_organisation_ids(self.expert), {self.ouc.pk})
+        self.assertEqual(person_organisation_ids(self.judge_c), {self.park.pk})
+        self.assertEqual(person_organisation_ids(self.judge_a), set())
 
     def test_a_judge_is_never_given_an_entry_of_their_own_organisation_and_the_load_is_even(self) -> None:
         with self.captureOnCommitCallbacks(execute=True):
