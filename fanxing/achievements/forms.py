@@ -8,6 +8,7 @@ from fanxing.achievements.models import Achievement, Patent, RightsGrant
 from fanxing.core.forms import (
     PriceFieldsMixin,
     SectionedForm,
+    date_input,
     grouped_field_choices,
     organisation_field,
     trl_choices,
@@ -166,7 +167,7 @@ class RightsGrantForm(forms.ModelForm):
     class Meta:
         model = RightsGrant
         fields = ["achievement", "kind", "grantees", "share", "granted_on", "term_years", "document_no"]
-        widgets = {"granted_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"granted_on": date_input()}
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

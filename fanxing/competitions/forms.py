@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from fanxing.accounts.models import Role, User
 from fanxing.achievements.models import Achievement
 from fanxing.competitions.models import DEFAULT_RUBRIC, Competition, Entry
+from fanxing.core.forms import date_input
 from fanxing.core.models import Organisation
 from fanxing.core.review import Rubric
 
-DATE = forms.DateInput(attrs={"type": "date"})
 RUBRIC_HELP = "每行一项指标：代码 名称 权重(%) 满分，如 “tech 技术先进性 30 10”；权重合计须为 100"
 
 
@@ -57,7 +57,11 @@ class CompetitionForm(forms.ModelForm):
             "status",
             "event",
         ]
-        widgets = {"opens_on": DATE, "closes_on": DATE, "description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "opens_on": date_input(),
+            "closes_on": date_input(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -25,19 +25,13 @@ from fanxing.competitions.forms import (
     ScoreForm,
 )
 from fanxing.competitions.models import Competition, Entry, Judge
-from fanxing.core.forms import add_service_error
+from fanxing.core.forms import add_service_error, error_text
 from fanxing.core.io import table_response
 from fanxing.core.rendering import paginate
 from fanxing.core.tabular import Column
 from fanxing.managers.selectors import person_organisation_ids
 
 SECTION = "competitions"
-
-
-def errors_of(error: Any) -> str:
-    if hasattr(error, "error_dict"):
-        return "；".join("；".join(texts) for texts in error.message_dict.values())
-    return "；".join(getattr(error, "messages", [str(error)]))
 
 
 def competition_list(request: HttpRequest) -> HttpResponse:
@@ -126,7 +120,7 @@ def entry_withdraw(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse
     try:
         services.entry_withdraw(by=request.user, entry=entry)  # type: ignore[arg-type]
     except ValidationError as error:
-        messages.error(request, errors_of(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"已撤回“{entry.title}”的报名")
     return redirect(competition.get_absolute_url())
@@ -193,7 +187,7 @@ def judge_remove(request: HttpRequest, pk: int, judge_pk: int) -> HttpResponse:
     try:
         services.judge_remove(by=request.user, judge=judge)  # type: ignore[arg-type]
     except ValidationError as error:
-        messages.error(request, errors_of(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"已移出评委 {judge.user}")
     return redirect("competitions:judges", competition.pk)
@@ -241,7 +235,7 @@ def assignments(request: HttpRequest, pk: int) -> HttpResponse:
                 per_entry=form.cleaned_data["per_entry"],
             )
         except ValidationError as error:
-            messages.error(request, errors_of(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, f"已分配 {made} 份评审任务，并通知了评委")
         return redirect("competitions:assignments", competition.pk)
@@ -313,7 +307,7 @@ def awards(request: HttpRequest, pk: int) -> HttpResponse:
         prizes = services.parse_prizes(form.cleaned_data["prizes"])
         made = services.awards_decide(by=request.user, competition=competition, prizes=prizes)  # type: ignore[arg-type]
     except ValidationError as error:
-        messages.error(request, errors_of(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"已评定 {len(made)} 个奖项，大赛已结束并公布获奖名单")
     return redirect("competitions:results", competition.pk)

@@ -11,6 +11,16 @@ from fanxing.core.selectors import ListFilters
 from fanxing.core.workflow import Status
 
 
+def date_input() -> forms.DateInput:
+    """The browser's date picker; its value written as YYYY-MM-DD, the only form <input type=date> takes."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def error_text(error: Any) -> str:
+    """A service's ValidationError or PermissionDenied as one line for a message."""
+    return "；".join(getattr(error, "messages", [str(error)]))
+
+
 def field_choices() -> list[tuple[str, Any]]:
     """The taxonomy as grouped choices: each top field, then its children."""
     choices: list[tuple[str, Any]] = [("", "全部领域")]
@@ -156,8 +166,8 @@ class AllianceMemberForm(forms.ModelForm):
         model = AllianceMember
         fields = ["organisation", "role", "joined_on", "left_on"]
         widgets = {
-            "joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "left_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "joined_on": date_input(),
+            "left_on": date_input(),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

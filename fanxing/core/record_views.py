@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from fanxing.accounts import permissions
 from fanxing.accounts.selectors import access_request_for
 from fanxing.accounts.services import access_request_create
-from fanxing.core.forms import add_service_error
+from fanxing.core.forms import add_service_error, error_text
 from fanxing.core.models import AuditEntry, TrlLevel
 from fanxing.core.workflow import MOVES, Status
 
@@ -62,7 +62,7 @@ def access_view(request: HttpRequest, record: Any) -> HttpResponse:
     try:
         access_request_create(by=request.user, record=record, message=request.POST.get("message", ""))  # type: ignore[arg-type]
     except (PermissionDenied, ValidationError) as error:
-        messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "申请已提交，对方同意后即可查看联系方式等保密信息")
     return redirect(record.get_absolute_url())

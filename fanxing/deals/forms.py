@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from fanxing.accounts import permissions
 from fanxing.achievements.models import Achievement
-from fanxing.core.forms import add_service_error, organisation_field
+from fanxing.core.forms import add_service_error, date_input, organisation_field
 from fanxing.core.models import Organisation
 from fanxing.deals import rewards
 from fanxing.deals.models import (
@@ -21,8 +21,6 @@ from fanxing.deals.models import (
     TechContract,
 )
 from fanxing.deals.selectors import ContractFilters
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def subkind_choices() -> list[tuple[str, Any]]:
@@ -84,9 +82,9 @@ class ContractForm(forms.ModelForm):
             "achievements",
         ]
         widgets = {
-            "signed_on": DATE,
-            "term_start": DATE,
-            "term_end": DATE,
+            "signed_on": date_input(),
+            "term_start": date_input(),
+            "term_end": date_input(),
             "achievements": forms.CheckboxSelectMultiple,
         }
         help_texts = {
@@ -196,7 +194,7 @@ class RegistrationForm(forms.Form):
 
     status = forms.ChoiceField(label="登记状态", choices=TechContract.Registration.choices)
     number = forms.CharField(label="登记编号", required=False, max_length=50)
-    registered_on = forms.DateField(label="登记日期", required=False, widget=DATE)
+    registered_on = forms.DateField(label="登记日期", required=False, widget=date_input())
     certified_amount = forms.DecimalField(
         label="技术交易额（万元）",
         required=False,
@@ -221,7 +219,7 @@ def registration_initial(contract: TechContract) -> dict[str, Any]:
 class PaymentForm(forms.Form):
     """Money received under the contract (到账)."""
 
-    received_on = forms.DateField(label="到账日期", widget=DATE)
+    received_on = forms.DateField(label="到账日期", widget=date_input())
     amount = forms.DecimalField(label="金额（万元）", max_digits=14, decimal_places=4)
     note = forms.CharField(label="说明", required=False, max_length=200)
 
@@ -229,7 +227,7 @@ class PaymentForm(forms.Form):
 class InstalmentForm(forms.Form):
     """A due payment of the schedule (付款计划)."""
 
-    due_on = forms.DateField(label="应付日期", widget=DATE)
+    due_on = forms.DateField(label="应付日期", widget=date_input())
     amount = forms.DecimalField(label="金额（万元）", max_digits=14, decimal_places=4)
     note = forms.CharField(label="说明", required=False, max_length=200)
 
@@ -239,5 +237,5 @@ class CostForm(forms.Form):
 
     kind = forms.ChoiceField(label="费用类别", choices=list(rewards.COST_KINDS.items()))
     amount = forms.DecimalField(label="金额（元）", max_digits=14, decimal_places=2)
-    incurred_on = forms.DateField(label="发生日期", widget=DATE)
+    incurred_on = forms.DateField(label="发生日期", widget=date_input())
     note = forms.CharField(label="说明", required=False, max_length=200)

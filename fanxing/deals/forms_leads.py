@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from fanxing.accounts.models import Role, User
 from fanxing.achievements.models import Achievement
+from fanxing.core.forms import date_input
 from fanxing.deals.models import Lead, LeadActivity
 from fanxing.demands.models import Demand
 
@@ -59,7 +60,7 @@ class LeadActivityForm(forms.ModelForm):
         model = LeadActivity
         fields = ["kind", "happened_on", "note"]
         widgets = {
-            "happened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "happened_on": date_input(),
             "note": forms.Textarea(attrs={"rows": 2}),
         }
 

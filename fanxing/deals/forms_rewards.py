@@ -8,14 +8,14 @@ from django import forms
 from django.utils import timezone
 
 from fanxing.accounts.models import User
+from fanxing.core.forms import date_input
 from fanxing.deals.selectors.rewards import PAID_CHOICES
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEAM_ROWS = 6
 
 
 class DistributionForm(forms.Form):
-    decided_on = forms.DateField(label="决定日期", widget=DATE, initial=timezone.localdate)
+    decided_on = forms.DateField(label="决定日期", widget=date_input(), initial=timezone.localdate)
     note = forms.CharField(label="说明", required=False, max_length=200, help_text="如：校长办公会决议文号")
 
 
@@ -51,7 +51,7 @@ def team_of(formset: Any) -> list[tuple[str, Any, User | None]]:
 
 
 class PaidForm(forms.Form):
-    paid_on = forms.DateField(label="发放日期", widget=DATE, initial=timezone.localdate)
+    paid_on = forms.DateField(label="发放日期", widget=date_input(), initial=timezone.localdate)
 
 
 class PayoutFilterForm(forms.Form):

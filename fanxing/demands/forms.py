@@ -7,6 +7,7 @@ from django import forms
 from fanxing.core.forms import (
     PriceFieldsMixin,
     SectionedForm,
+    date_input,
     grouped_field_choices,
     organisation_field,
     trl_choices,
@@ -71,7 +72,7 @@ class DemandForm(SectionedForm, PriceFieldsMixin, forms.ModelForm):
             "wanted_effect": forms.Textarea(attrs={"rows": 3}),
             "confidential_details": forms.Textarea(attrs={"rows": 3}),
             "ways": forms.CheckboxSelectMultiple,
-            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "deadline": date_input(),
             "min_trl": forms.Select,
         }
 

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from fanxing.accounts import permissions
-from fanxing.core.forms import field_choices, grouped_field_choices
+from fanxing.core.forms import date_input, field_choices, grouped_field_choices
 from fanxing.core.models import TechField
 from fanxing.managers.models import Certificate, ExpertProfile, ManagerProfile, TrainingRecord
 
@@ -80,7 +80,7 @@ class TrainingForm(forms.ModelForm):
     class Meta:
         model = TrainingRecord
         fields = ["course", "hours", "date", "provider"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"date": date_input()}
 
 
 class CertificateForm(forms.ModelForm):
@@ -90,6 +90,6 @@ class CertificateForm(forms.ModelForm):
         model = Certificate
         fields = ["name", "number", "level", "issuer", "issued_on", "expires_on"]
         widgets = {
-            "issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "issued_on": date_input(),
+            "expires_on": date_input(),
         }

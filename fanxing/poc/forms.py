@@ -7,11 +7,10 @@ from django import forms
 from django.db.models import Q
 
 from fanxing.achievements.models import Achievement
+from fanxing.core.forms import date_input
 from fanxing.core.models import Organisation
 from fanxing.deals.models import TechContract
 from fanxing.poc.models import Milestone, Outcome, PocCall, PocPlatform
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PlatformForm(forms.ModelForm):
@@ -63,8 +62,8 @@ class CallForm(forms.ModelForm):
             "reviewers_per_application",
         ]
         widgets = {
-            "opens_on": DATE,
-            "deadline": DATE,
+            "opens_on": date_input(),
+            "deadline": date_input(),
             "description": forms.Textarea(attrs={"rows": 3}),
             "fields": forms.SelectMultiple(attrs={"size": 8}),
         }
@@ -110,7 +109,7 @@ class MilestoneForm(forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["title", "due_on", "deliverable", "amount"]
-        widgets = {"due_on": DATE}
+        widgets = {"due_on": date_input()}
 
 
 class ReportForm(forms.Form):
@@ -123,7 +122,7 @@ class OutcomeForm(forms.Form):
     status = forms.ChoiceField(label="结果", choices=Outcome.Status.choices)
     contract = forms.ModelChoiceField(label="技术合同", queryset=TechContract.objects.none(), required=False)
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    date = forms.DateField(label="日期", widget=DATE)
+    date = forms.DateField(label="日期", widget=date_input())
 
     def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

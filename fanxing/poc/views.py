@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from fanxing.accounts import permissions
-from fanxing.core.forms import add_service_error
+from fanxing.core.forms import add_service_error, error_text
 from fanxing.core.io import table_response
 from fanxing.core.record_views import safe_next
 from fanxing.core.rendering import paginate, query_without_page
@@ -29,11 +29,6 @@ from fanxing.poc.forms import (
     review_form,
 )
 from fanxing.poc.models import Milestone, PocCall, PocPlatform, ReviewAssignment
-
-
-def errors_of(error: Any) -> str:
-    return "；".join(getattr(error, "messages", [str(error)]))
-
 
 # Platforms ---------------------------------------------------------------------------------------------
 
@@ -196,7 +191,7 @@ def act_on(
     try:
         service(by=request.user, **kwargs)
     except (PermissionDenied, ValidationError) as error:
-        messages.error(request, errors_of(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, done)
     return redirect(target_url)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from fanxing.accounts import permissions
 from fanxing.accounts.models import Role, User
 from fanxing.achievements.selectors import achievement_get
-from fanxing.core.forms import add_service_error
+from fanxing.core.forms import add_service_error, error_text
 from fanxing.core.io import table_response
 from fanxing.core.models import AuditEntry
 from fanxing.core.record_views import safe_next
@@ -33,10 +33,6 @@ from fanxing.deals.models import Lead
 from fanxing.deals.selectors.leads import lead_board, lead_get, lead_list
 from fanxing.deals.services.leads import lead_activity_add, lead_assign, lead_create, lead_move
 from fanxing.demands.selectors import demand_get
-
-
-def errors_of(error: Any) -> str:
-    return "；".join(getattr(error, "messages", [str(error)]))
 
 
 @login_required
@@ -57,7 +53,7 @@ def lead_create_from_match(request: HttpRequest) -> HttpResponse:
             note=request.POST.get("note", ""),
         )
     except (PermissionDenied, ValidationError) as error:
-        messages.error(request, errors_of(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"已将该匹配交给技术经理人 {lead.manager or '（待分配）'} 跟进")
     return redirect(safe_next(request, demand.get_absolute_url()))
@@ -181,7 +177,7 @@ def lead_action(request: HttpRequest, pk: int, form_class: type, act: Any, done:
     try:
         act(lead, form.cleaned_data)
     except (PermissionDenied, ValidationError) as error:
-        messages.error(request, errors_of(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, done)
     return redirect("deals:lead", lead.pk)

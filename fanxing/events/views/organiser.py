@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from fanxing.accounts import permissions
-from fanxing.core.forms import add_service_error
+from fanxing.core.forms import add_service_error, error_text
 from fanxing.core.io import table_response
 from fanxing.core.tabular import Column
 from fanxing.events import services
@@ -30,10 +30,6 @@ from fanxing.events.selectors import (
 from fanxing.events.views.public import when
 
 
-def errors_of(error: Any) -> str:
-    return "；".join(getattr(error, "messages", [str(error)]))
-
-
 def managed(request: HttpRequest, pk: int) -> Event:
     """The event if this user manages it (403 otherwise; 404 when they may not even read it)."""
     event = event_get(request.user, pk)
@@ -47,7 +43,7 @@ def act(request: HttpRequest, event: Event, call: Callable[[], Any], done: str, 
     try:
         call()
     except (PermissionDenied, ValidationError) as error:
-        messages.error(request, errors_of(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, done)
     return redirect(to, event.pk)
@@ -309,7 +305,7 @@ def schedule_make(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         result = services.schedule_make(by=request.user, event=event)  # type: ignore[arg-type]
     except (PermissionDenied, ValidationError) as error:
-        messages.error(request, errors_of(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request,

@@ -12,7 +12,7 @@ from django.utils.encoding import escape_uri_path
 from django.views.decorators.http import require_POST
 
 from fanxing.accounts import permissions
-from fanxing.core.forms import add_service_error
+from fanxing.core.forms import add_service_error, error_text
 from fanxing.core.io import table_response
 from fanxing.events import documents, services
 from fanxing.events.forms import MeetingRequestForm, OutcomeForm, RegistrationForm
@@ -21,7 +21,6 @@ from fanxing.events.selectors import agenda, event_get, registration_of, request
 from fanxing.events.views.organiser import (
     MEETING_COLUMNS,
     REQUEST_COLUMNS,
-    errors_of,
     meeting_row,
     request_rows,
 )
@@ -98,7 +97,7 @@ def request_answer(request: HttpRequest, pk: int, request_pk: int, answer: str) 
     try:
         services.meeting_request_answer(by=request.user, request=meeting_request, accept=answer == "accept")  # type: ignore[arg-type]
     except (PermissionDenied, ValidationError) as error:
-        messages.error(request, errors_of(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "已接受预约" if answer == "accept" else "已拒绝预约")
     if permissions.can_manage_event(request.user, event):
