@@ -58,6 +58,9 @@ DIRECTORY_ROLES = {
     "experts": (Role.ORG_ADMIN, Role.ORG_STAFF),
 }
 PROFILE_ROLES = (Role.MANAGER, Role.EXPERT)
+# An organisation's office: its admins and staff (a university's transfer office, an institute's), who keep
+# its contracts and rewards and run its events, competitions and calls.
+OFFICE_ROLES = (Role.ORG_ADMIN, Role.ORG_STAFF)
 
 
 def is_admin(user: AnyUser) -> bool:
@@ -66,6 +69,13 @@ def is_admin(user: AnyUser) -> bool:
 
 def is_member(user: AnyUser, organisation_id: int | None) -> bool:
     return bool(user.is_authenticated and user.organisation_id and user.organisation_id == organisation_id)
+
+
+def is_office(user: AnyUser, organisation_id: int | None) -> bool:
+    """Is this user an active admin or staff member of this organisation (OFFICE_ROLES)?"""
+    return bool(user.is_authenticated and user.is_active and user.role in OFFICE_ROLES) and is_member(
+        user, organisation_id
+    )
 
 
 def visible_q(user: AnyUser, *, expires: bool = False) -> Q:
@@ -248,9 +258,6 @@ def can_see_recommendations(user: AnyUser, record: Any) -> bool:
     return is_admin(user) or is_member(user, record.organisation_id)
 
 
-CONTRACT_EDITOR_ROLES = (Role.ORG_ADMIN, Role.ORG_STAFF)
-
-
 def contract_visible_q(user: AnyUser) -> Q:
     """Technology contracts this user may read: see the module's docstring."""
     from fanxing.deals.models import ContractParty  # deals imports this module
@@ -272,9 +279,7 @@ def can_view_contract(user: AnyUser, contract: Any) -> bool:
 
 def can_create_contract_for(user: AnyUser, organisation_id: int | None) -> bool:
     """May this user keep a contract on record for this organisation (its admins and staff, the bureau)?"""
-    return is_admin(user) or bool(
-        user.is_authenticated and user.role in CONTRACT_EDITOR_ROLES and is_member(user, organisation_id)
-    )
+    return is_admin(user) or is_office(user, organisation_id)
 
 
 def can_edit_contract(user: AnyUser, contract: Any) -> bool:
@@ -321,9 +326,6 @@ def can_assign_lead(user: AnyUser) -> bool:
     return is_admin(user)
 
 
-REWARD_READER_ROLES = (Role.ORG_ADMIN, Role.ORG_STAFF)
-
-
 def can_record_reward(user: AnyUser, contract: Any) -> bool:
     """Record a contract's reward distribution and mark its payouts paid: the organisation's admins, the
     bureau."""
@@ -338,9 +340,7 @@ def can_record_reward(user: AnyUser, contract: Any) -> bool:
 def can_view_rewards(user: AnyUser, organisation_id: int | None) -> bool:
     """Read an organisation's reward calculations, distributions and payout ledger (奖励发放台账): its
     admins and staff, the bureau."""
-    return is_admin(user) or bool(
-        user.is_authenticated and user.role in REWARD_READER_ROLES and is_member(user, organisation_id)
-    )
+    return is_admin(user) or is_office(user, organisation_id)
 
 
 def payout_visible_q(user: AnyUser) -> Q:
@@ -351,22 +351,14 @@ def payout_visible_q(user: AnyUser) -> Q:
     if not user.is_authenticated:
         return Q(pk__in=[])
     q = Q(user_id=user.pk)
-    if user.role in REWARD_READER_ROLES and user.organisation_id:
+    if user.role in OFFICE_ROLES and user.organisation_id:
         q |= Q(distribution__contract__organisation_id=user.organisation_id)
     return q
 
 
-COMPETITION_RUNNER_ROLES = (Role.ORG_ADMIN, Role.ORG_STAFF)
-
-
 def can_run_competitions_for(user: AnyUser, organisation_id: int | None) -> bool:
     """Create a competition organised by this organisation: its admins and staff, the bureau."""
-    return is_admin(user) or bool(
-        user.is_authenticated
-        and user.is_active
-        and user.role in COMPETITION_RUNNER_ROLES
-        and is_member(user, organisation_id)
-    )
+    return is_admin(user) or is_office(user, organisation_id)
 
 
 def can_manage_competition(user: AnyUser, competition: Any) -> bool:
@@ -380,7 +372,7 @@ def competition_visible_q(user: AnyUser) -> Q:
     if is_admin(user):
         return Q()
     q = ~Q(status="draft")
-    if user.is_authenticated and user.role in COMPETITION_RUNNER_ROLES and user.organisation_id:
+    if user.is_authenticated and user.role in OFFICE_ROLES and user.organisation_id:
         q |= Q(organiser_id=user.organisation_id)
     return q
 
@@ -400,7 +392,7 @@ def entry_visible_q(user: AnyUser) -> Q:
     q = Q(assignments__judge__user_id=user.pk)
     if user.organisation_id:
         q |= Q(organisation_id=user.organisation_id)
-        if user.role in COMPETITION_RUNNER_ROLES:
+        if user.role in OFFICE_ROLES:
             q |= Q(competition__organiser_id=user.organisation_id)
     return q
 
@@ -411,17 +403,9 @@ def can_score(user: AnyUser, assignment: Any) -> bool:
     return bool(user.is_authenticated and user.is_active and assignment.judge.user_id == user.pk)
 
 
-EVENT_MANAGER_ROLES = (Role.ORG_ADMIN, Role.ORG_STAFF)
-
-
 def can_create_event_for(user: AnyUser, organisation_id: int | None) -> bool:
     """Hold an event as this organisation: its admins and staff, or the bureau."""
-    return is_admin(user) or bool(
-        user.is_authenticated
-        and user.is_active
-        and user.role in EVENT_MANAGER_ROLES
-        and is_member(user, organisation_id)
-    )
+    return is_admin(user) or is_office(user, organisation_id)
 
 
 def can_manage_event(user: AnyUser, event: Any) -> bool:
@@ -434,7 +418,7 @@ def event_visible_q(user: AnyUser) -> Q:
     if is_admin(user):
         return Q()
     q = Q(status__in=["published", "closed"])
-    if user.is_authenticated and user.organisation_id and user.role in EVENT_MANAGER_ROLES:
+    if user.is_authenticated and user.organisation_id and user.role in OFFICE_ROLES:
         q |= Q(organiser_id=user.organisation_id)
     return q
 
@@ -470,8 +454,6 @@ def can_record_outcome(user: AnyUser, meeting: Any) -> bool:
 
 # Proof of concept (概念验证) ----------------------------------------------------------------------------
 
-POC_RUNNER_ROLES = (Role.ORG_ADMIN, Role.ORG_STAFF)
-
 
 def can_edit_poc_platform(user: AnyUser, platform: Any | None) -> bool:
     """Create a platform (the bureau) or change one (the bureau, its host organisation's admins)."""
@@ -487,13 +469,7 @@ def can_edit_poc_platform(user: AnyUser, platform: Any | None) -> bool:
 
 def can_create_poc_call(user: AnyUser, host_id: int | None) -> bool:
     """The bureau for any call; an organisation's admins and staff for a call their organisation hosts."""
-    return is_admin(user) or bool(
-        host_id
-        and user.is_authenticated
-        and user.is_active
-        and user.role in POC_RUNNER_ROLES
-        and is_member(user, host_id)
-    )
+    return is_admin(user) or is_office(user, host_id)
 
 
 def can_manage_poc_call(user: AnyUser, call: Any) -> bool:
@@ -507,7 +483,7 @@ def poc_call_visible_q(user: AnyUser) -> Q:
     if is_admin(user):
         return Q()
     q = ~Q(status="draft")
-    if user.is_authenticated and user.role in POC_RUNNER_ROLES and user.organisation_id:
+    if user.is_authenticated and user.role in OFFICE_ROLES and user.organisation_id:
         q |= Q(host_id=user.organisation_id)
     return q
 
@@ -527,7 +503,7 @@ def poc_application_visible_q(user: AnyUser) -> Q:
     q = Q(assignments__reviewer_id=user.pk)
     if user.organisation_id:
         q |= Q(applicant_id=user.organisation_id)
-        if user.role in POC_RUNNER_ROLES:
+        if user.role in OFFICE_ROLES:
             q |= Q(call__host_id=user.organisation_id)
     return q
 

@@ -124,6 +124,18 @@ def organisation_ref(organisation: Organisation) -> dict[str, Any]:
     return {"id": organisation.pk, "name": organisation.name}
 
 
+def record_ref_out(record: Any) -> dict[str, Any] | None:
+    """An achievement or a demand named where another record points to it: id, number, title, organisation."""
+    if record is None:
+        return None
+    return {
+        "id": record.pk,
+        "ref": record.ref,
+        "title": record.title,
+        "organisation": record.organisation.name,
+    }
+
+
 def reviewed_out(record: Any, show_confidential: bool) -> dict[str, Any]:
     """What every achievement and demand shows: owner, state, keywords, ways, contacts (or nothing)."""
     data: dict[str, Any] = {

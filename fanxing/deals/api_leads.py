@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from fanxing.accounts.models import Role, User
 from fanxing.achievements.selectors import achievement_get
-from fanxing.core.schemas import InputSchema, PageQuery, paginate
+from fanxing.core.schemas import InputSchema, PageQuery, paginate, record_ref_out
 from fanxing.deals.models import Lead
 from fanxing.deals.selectors.leads import lead_get, lead_list
 from fanxing.deals.services.leads import lead_activity_add, lead_assign, lead_create, lead_move
@@ -88,23 +88,12 @@ class AssignIn(InputSchema):
     reason: str = Field("", description="改派原因")
 
 
-def record_out(record: Any) -> dict[str, Any] | None:
-    if record is None:
-        return None
-    return {
-        "id": record.pk,
-        "ref": record.ref,
-        "title": record.title,
-        "organisation": record.organisation.name,
-    }
-
-
 def lead_out(lead: Lead) -> dict[str, Any]:
     manager = lead.manager
     return {
         "id": lead.pk,
-        "demand": record_out(lead.demand),
-        "achievement": record_out(lead.achievement),
+        "demand": record_ref_out(lead.demand),
+        "achievement": record_ref_out(lead.achievement),
         "manager": {"id": manager.pk, "name": str(manager)} if manager else None,
         "assignment": lead.assignment,
         "stage": lead.stage,

@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from fanxing.accounts import permissions
 from fanxing.achievements.models import Achievement
-from fanxing.core.schemas import InputSchema, PageQuery, paginate
+from fanxing.core.schemas import InputSchema, PageQuery, paginate, record_ref_out
 from fanxing.demands.models import Demand
 from fanxing.events import services
 from fanxing.events.models import Event, Meeting, MeetingRequest, Registration
@@ -123,17 +123,6 @@ class OutcomeIn(InputSchema):
     achievement: int | None = Field(None, description="涉及的成果（id），须为洽谈双方带来的")
 
 
-def record_out(record: Any) -> dict[str, Any] | None:
-    if record is None:
-        return None
-    return {
-        "id": record.pk,
-        "ref": record.ref,
-        "title": record.title,
-        "organisation": record.organisation.name,
-    }
-
-
 def event_out(event: Event) -> dict[str, Any]:
     return {
         "id": event.pk,
@@ -165,8 +154,8 @@ def registration_out(r: Registration) -> dict[str, Any]:
         "id": r.pk,
         "organisation": {"id": r.organisation_id, "name": r.organisation.name},
         "person": str(r.person),
-        "achievements": [record_out(a) for a in r.achievements.select_related("organisation")],
-        "demands": [record_out(d) for d in r.demands.select_related("organisation")],
+        "achievements": [record_ref_out(a) for a in r.achievements.select_related("organisation")],
+        "demands": [record_ref_out(d) for d in r.demands.select_related("organisation")],
         "checked_in_at": r.checked_in_at,
         "created_at": r.created_at,
     }
@@ -197,8 +186,8 @@ def meeting_out(m: Meeting) -> dict[str, Any]:
         "organisation_a": m.registration_a.organisation.name,
         "registration_b": m.registration_b_id,
         "organisation_b": m.registration_b.organisation.name,
-        "demand": record_out(m.demand),
-        "achievement": record_out(m.achievement),
+        "demand": record_ref_out(m.demand),
+        "achievement": record_ref_out(m.achievement),
         "value": m.value,
         "requested": m.requested,
         "outcome": m.outcome,
