@@ -534,3 +534,63 @@ class PocMatrixTest(PersonasTestCase):
             manage[name] = self.client.get(reverse("poc:call_admin", args=[self.call.pk])).status_code
         self.assertEqual(read, dict.fromkeys(ALL, 200))
         self.assertEqual({n for n, s in manage.items() if s == 200}, QDU_EDITORS)
+
+
+class CompetitionMatrixTest(PersonasTestCase):
+    """A competition organised by 青岛大学 with an entry of 青岛海川科技 assigned to `expert`: the public page,
+    the organisers' pages, the entry's readers and its scoring form."""
+
+    def setUp(self) -> None:
+        from fanxing.competitions.models import DEFAULT_RUBRIC, Assignment, Competition, Entry, Judge
+
+        today = datetime.date.today()
+        self.competition = Competition.objects.create(
+            title="千创汇·智崂山创新创业大赛",
+            year=today.year,
+            organiser=self.qdu,
+            rubric=DEFAULT_RUBRIC,
+            opens_on=today - datetime.timedelta(days=10),
+            closes_on=today + datetime.timedelta(days=10),
+            status=Competition.Status.JUDGING,
+        )
+        entry = Entry.objects.create(
+            competition=self.competition, organisation=self.haichuan, title="养殖尾水处理", summary="简介"
+        )
+        judge = Judge.objects.create(competition=self.competition, user=self.expert)
+        self.assignment = Assignment.objects.create(judge=judge, entry=entry)
+
+    def statuses(self, url: str) -> dict[str, int]:
+        found = {}
+        for name in ALL:
+            self.client.logout()
+            if name != "anonymous":
+                self.login(getattr(self, name))
+            found[name] = self.client.get(url).status_code
+        return found
+
+    def test_the_competition_page_is_public(self) -> None:
+        url = reverse("competitions:detail", args=[self.competition.pk])
+        self.assertEqual(self.statuses(url), dict.fromkeys(ALL, 200))
+
+    def test_the_organiser_pages_are_for_the_organising_office_and_the_bureau(self) -> None:
+        for page in ("edit", "entries", "judges", "assignments", "results"):
+            found = self.statuses(reverse(f"competitions:{page}", args=[self.competition.pk]))
+            with self.subTest(page=page):
+                self.assertEqual({n for n, s in found.items() if s == 200}, QDU_EDITORS)
+                self.assertEqual(found["anonymous"], 302)
+
+    def test_only_the_assigned_judge_opens_the_scoring_form(self) -> None:
+        found = self.statuses(reverse("competitions:score", args=[self.assignment.pk]))
+        self.assertEqual({n for n, s in found.items() if s == 200}, {"expert"})
+        self.assertEqual(found["anonymous"], 302)
+
+    def test_entries_are_read_by_the_organisers_the_entrant_and_its_judge(self) -> None:
+        from fanxing.competitions.models import Entry
+
+        readers = {
+            name
+            for name in ALL[1:]
+            if Entry.objects.filter(permissions.entry_visible_q(getattr(self, name))).exists()
+        }
+        self.assertEqual(readers, QDU_EDITORS | {"enterprise_user", "expert"})
+        self.assertFalse(Entry.objects.filter(permissions.entry_visible_q(AnonymousUser())).exists())
