@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "fanxing.events",
     "fanxing.competitions",
     "fanxing.poc",
+    "fanxing.platforms",
+    "fanxing.reports",
 ]
 
 MIDDLEWARE = [

@@ -104,6 +104,12 @@ class Organisation(models.Model):
 
     name = models.CharField("名称", max_length=100, unique=True)
     short_name = models.CharField("简称", max_length=30, blank=True)
+    code = models.SlugField(
+        "代码",
+        max_length=20,
+        blank=True,
+        help_text="小写字母代码，用于榜单中机构指标的键，例如青岛大学为 qdu；可不填",
+    )
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     uscc = models.CharField(
         "统一社会信用代码",
@@ -125,6 +131,7 @@ class Organisation(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["uscc"], condition=~Q(uscc=""), name="organisation_uscc_unique"),
+            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="organisation_code_unique"),
         ]
 
     def __str__(self) -> str:

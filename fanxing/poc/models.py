@@ -75,6 +75,15 @@ class PocPlatform(models.Model):
     )
     recognised_year = models.PositiveSmallIntegerField("认定年份")
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    platform = models.OneToOneField(
+        "platforms.Platform",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="poc",
+        verbose_name="创新平台登记",
+        help_text="它在创新平台名录中的记录（类型为概念验证平台）",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
