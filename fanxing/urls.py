@@ -20,6 +20,8 @@ urlpatterns = [
     path("events/", include("fanxing.events.urls")),
     path("competitions/", include("fanxing.competitions.urls")),
     path("poc/", include("fanxing.poc.urls")),
+    path("reports/", include("fanxing.reports.urls")),
+    path("platforms/", include("fanxing.platforms.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

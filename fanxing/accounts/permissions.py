@@ -38,6 +38,10 @@ apply the same rule as detail pages.
   organiser organisation's admins and staff manage theirs (edit, curation, check-in, schedule). Editors of
   an organisation register it; a registration's person and its organisation's editors act for it (meeting
   requests, their agenda) and record the outcomes of its meetings; the event's managers may too.
+- Innovation platforms (创新平台): the register is published information, read by anyone. Bureau admins
+  record and change any platform and keep the parks (专业化园区) and industry chains (产业链); the host
+  organisation's office (its admins and staff) keeps its own platforms' description and technical fields
+  (PLATFORM_OFFICE_FIELDS), never their level, type, host, years or status.
 """
 
 from typing import Any
@@ -517,3 +521,56 @@ def can_review_poc(user: AnyUser, assignment: Any) -> bool:
     """Only the expert assigned scores an application (the bureau does not score in their place; the
     conflict of interest is re-checked by the service)."""
     return bool(user.is_authenticated and user.is_active and assignment.reviewer_id == user.pk)
+
+
+# Innovation platforms (创新平台) -------------------------------------------------------------------------
+
+# What the host organisation's office may change on its own platforms (the bureau changes everything).
+PLATFORM_OFFICE_FIELDS = ("description", "fields")
+
+
+def can_edit_platform(user: AnyUser, platform: Any | None) -> bool:
+    """Record a platform (`None`: the bureau) or change one (the bureau; its host's office, in part)."""
+    if is_admin(user):
+        return True
+    return platform is not None and is_office(user, platform.host_id)
+
+
+def platform_editable_fields(user: AnyUser, platform: Any | None) -> tuple[str, ...] | None:
+    """The fields this user may change on this platform: None for all (the bureau), () for none."""
+    if is_admin(user):
+        return None
+    return PLATFORM_OFFICE_FIELDS if can_edit_platform(user, platform) else ()
+
+
+def can_edit_parks(user: AnyUser) -> bool:
+    """Parks and industry chains are kept by the bureau."""
+    return is_admin(user)
+
+
+# Indicators and the leaderboard -----------------------------------------------------------------------------
+
+
+def can_view_indicators(user: AnyUser) -> bool:
+    """The dashboard, indicators, targets and evaluations: the bureau, and the experts it consults (咨询)."""
+    return is_admin(user) or bool(user.is_authenticated and user.is_active and user.role == Role.EXPERT)
+
+
+def can_manage_indicators(user: AnyUser) -> bool:
+    """Define indicators, enter statistics, set targets, prepare and publish the leaderboard: the bureau."""
+    return is_admin(user)
+
+
+def can_comment_indicators(user: AnyUser) -> bool:
+    """Comment on targets and results (咨询): the bureau and the experts."""
+    return can_view_indicators(user)
+
+
+def can_view_organisation_figures(user: AnyUser, organisation_id: int | None) -> bool:
+    """An organisation's figures page: the bureau, the experts, and the organisation's office."""
+    return can_view_indicators(user) or is_office(user, organisation_id)
+
+
+def can_view_leaderboard(user: AnyUser, leaderboard: Any) -> bool:
+    """A published leaderboard is public; a draft is for the bureau and the experts."""
+    return leaderboard.published_at is not None or can_view_indicators(user)

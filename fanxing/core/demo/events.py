@@ -89,7 +89,8 @@ def plan_events(rng: random.Random, fields: list[TechField]) -> list[dict[str, A
     counters: dict[tuple[str, str], int] = {}
     plans = []
     for i, kind in enumerate(kinds):
-        day = datetime.date(YEAR, 1, 8) + datetime.timedelta(days=round(i * 344 / (EVENTS - 2)))
+        # 8 January to 26 November: the 2025 leaderboard counts to 30 November
+        day = datetime.date(YEAR, 1, 8) + datetime.timedelta(days=round(i * 322 / (EVENTS - 2)))
         field = fields[rng.randrange(len(fields))]
         n = counters[(kind, field.code)] = counters.get((kind, field.code), 0) + 1
         plans.append(

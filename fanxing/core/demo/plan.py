@@ -37,7 +37,8 @@ from fanxing.core.workflow import Status, Visibility, join_keywords
 SEED = "fanxing-demo-2025"
 TZ = ZoneInfo("Asia/Shanghai")
 YEAR_START = datetime(2025, 1, 2, tzinfo=TZ)
-YEAR_DAYS = 352  # published from 2 January to 20 December 2025
+YEAR_DAYS = 352  # the range of the seeded draw (kept, so every later draw of the stream stays the same)
+PUBLISHED_DAYS = 333  # published from 2 January to 30 November 2025, the 2025 leaderboard's 统计截至
 
 ALL_WAYS = ("transfer", "licence", "equity", "joint", "development", "service")
 WAY_WEIGHTS = (5, 5, 2, 3, 3, 2)
@@ -334,7 +335,7 @@ def history(rng: random.Random, status: str, now: datetime, reasons: tuple[str, 
     """The moves that brought a record to its status, each a few days after the last."""
     if status in (Status.PUBLISHED, Status.EXPIRED):
         year_start = YEAR_START if status == Status.PUBLISHED else YEAR_START.replace(year=2024)
-        published = at_work(year_start + timedelta(days=rng.randrange(YEAR_DAYS)), rng)
+        published = at_work(year_start + timedelta(days=rng.randrange(YEAR_DAYS) * PUBLISHED_DAYS // YEAR_DAYS), rng)
         submitted = at_work(published - timedelta(days=rng.randint(1, 6)), rng)
         created = at_work(submitted - timedelta(days=rng.randint(0, 30)), rng).replace(hour=8)
         return (
