@@ -27,6 +27,7 @@ from fanxing.demands.api import router as demands_router
 from fanxing.events.api import router as events_router
 from fanxing.managers.api import router as managers_router
 from fanxing.matching.api import router as matching_router
+from fanxing.platforms.api import router as platforms_router
 from fanxing.poc.api import router as poc_router
 
 api = NinjaAPI(
@@ -55,6 +56,7 @@ api.add_router("/rewards", rewards_router)
 api.add_router("/competitions", competitions_router)
 api.add_router("/events", events_router)
 api.add_router("/poc", poc_router)
+api.add_router("/platforms", platforms_router)
 
 
 # ---- errors ---------------------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from fanxing.core.demo.plan import (
     plan_achievements,
     plan_demands,
 )
+from fanxing.core.demo.platforms import load_platforms
 from fanxing.core.demo.poc import load_competition, load_poc
 from fanxing.core.demo.training import load_training
 from fanxing.core.models import AuditEntry, ConversionWay, Organisation, Region, TechField
@@ -478,6 +479,7 @@ STEPS: list[Step] = [
     Step("leads", "对接线索与奖励", load_leads),
     Step("events", "对接活动", load_events),
     Step("poc", "概念验证", load_poc),
+    Step("platforms", "创新平台", load_platforms),
     Step("competition", "创新大赛", load_competition),
 ]
 

@@ -26,6 +26,7 @@ from fanxing.core.workflow import Status, Visibility
 from fanxing.deals.models import TechContract
 from fanxing.deals.selectors import contract_list
 from fanxing.demands.selectors import demand_list
+from fanxing.platforms.selectors import platform_list
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -35,6 +36,9 @@ def export_queryset(spec: Kind, records: QuerySet | ListFilters | None, user: An
     """The records to export, visible to this user, with what the columns need loaded."""
     if spec.name == "contracts":
         return contract_export_queryset(records, user)
+    if spec.name == "platforms":  # the register is public: every platform, whoever exports
+        qs = records if isinstance(records, QuerySet) else platform_list()
+        return qs.select_related("kind", "host", "park", "chain").prefetch_related("fields")
     if isinstance(records, QuerySet):
         qs = records
         if user is not None and spec.is_reviewed:

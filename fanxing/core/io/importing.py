@@ -113,6 +113,8 @@ def may_import(by: User | None, kind: Kind) -> bool:
         )
     if kind.name == "contracts":
         return permissions.can_create_contract_for(by, by.organisation_id)
+    if kind.name == "platforms":
+        return permissions.can_edit_platform(by, None)
     return permissions.can_import(by)
 
 
@@ -135,6 +137,10 @@ def records_import(
         from fanxing.core.io.contracts import ContractImporter  # it extends Importer, below
 
         return ContractImporter(spec, by, table, dry_run, progress).run()
+    if spec.name == "platforms":
+        from fanxing.core.io.platforms import PlatformImporter  # it extends Importer, below
+
+        return PlatformImporter(spec, by, table, dry_run, progress).run()
     return Importer(spec, by, table, dry_run, progress).run()
 
 

@@ -1,5 +1,5 @@
 """The kinds of record that can be imported and exported, by name: achievements, demands, organisations,
-contracts (each kind's columns in its own module; the pieces in `columns`)."""
+contracts, platforms (each kind's columns in its own module; the pieces in `columns`)."""
 
 import datetime
 from typing import Any
@@ -10,12 +10,13 @@ from fanxing.core.io import cells
 from fanxing.core.io.cells import Lookups
 from fanxing.core.io.kinds.columns import EXTRAS, Col, Kind
 from fanxing.core.io.kinds.contracts import CONTRACTS
+from fanxing.core.io.kinds.platforms import PLATFORMS
 from fanxing.core.io.kinds.records import ACHIEVEMENTS, DEMANDS, ORGANISATIONS
 from fanxing.core.models import Organisation
 
 __all__ = ["EXTRAS", "KINDS", "Col", "Kind", "example_context", "get_kind"]
 
-KINDS: dict[str, Kind] = {k.name: k for k in (ACHIEVEMENTS, DEMANDS, ORGANISATIONS, CONTRACTS)}
+KINDS: dict[str, Kind] = {k.name: k for k in (ACHIEVEMENTS, DEMANDS, ORGANISATIONS, CONTRACTS, PLATFORMS)}
 
 
 def get_kind(name: str) -> Kind:
