@@ -79,7 +79,12 @@ class IndicatorValue(models.Model):
     source = models.CharField("来源", max_length=200)
     note = models.TextField("备注", blank=True)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name="填报人"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="填报人",
     )
     entered_at = models.DateTimeField("填报时间", auto_now=True)
 
@@ -123,7 +128,14 @@ class Target(models.Model):
         help_text="年内进度低于按时间推算应达值的该百分比时记为“有风险”",
     )
     note = models.TextField("说明", blank=True)
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="设定人",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -174,7 +186,14 @@ class Leaderboard(models.Model):
     title = models.CharField("标题", max_length=100, blank=True)
     summary = models.TextField("导语", blank=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="发布人",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "成果榜单"

@@ -121,6 +121,16 @@ def value_enter(
         raise ValidationError({"value": "数值不能为负数"})
     if as_of.year not in (year, year + 1):
         raise ValidationError({"as_of": f"数据截至日期应在 {year} 年或次年内"})
+    same = IndicatorValue.objects.filter(
+        indicator=indicator,
+        year=year,
+        organisation=organisation,
+        as_of=as_of,
+        value=value,
+        source=source.strip(),
+    ).first()
+    if same is not None and same.note == note:
+        return same  # entered again as it was: nothing changes, nothing to audit
     row, made = IndicatorValue.objects.update_or_create(
         indicator=indicator,
         year=year,
@@ -159,6 +169,13 @@ def target_save(
         raise ValidationError({"tolerance": "预警容差应在 0 到 100 之间"})
     target = Target.objects.filter(indicator=indicator, year=year, organisation=organisation).first()
     before = {"value": str(target.value.normalize()), "direction": target.direction} if target else {}
+    if target is not None and (target.value, target.direction, target.tolerance, target.note) == (
+        value,
+        direction,
+        tolerance,
+        note,
+    ):
+        return target  # set again as it was
     target = target or Target(indicator=indicator, year=year, organisation=organisation, set_by=by)
     target.value, target.direction, target.tolerance, target.note = value, direction, tolerance, note
     target.full_clean()
@@ -195,7 +212,14 @@ def leaderboard_save(*, by: User | None, year: int, ends_on: datetime.date, **fi
     """Set a year's leaderboard: the date its figures run to, its title and summary."""
     require(by is None or permissions.can_manage_indicators(by), "只有科技局管理员可以编制成果榜单")
     _check_year(year)
-    board = Leaderboard.objects.filter(year=year).first() or Leaderboard(year=year)
+    board = Leaderboard.objects.filter(year=year).first()
+    if (
+        board is not None
+        and board.ends_on == ends_on
+        and all(getattr(board, k) == v for k, v in fields.items())
+    ):
+        return board  # saved again as it was
+    board = board or Leaderboard(year=year)
     board.ends_on = ends_on
     for name, value in fields.items():
         setattr(board, name, value)
