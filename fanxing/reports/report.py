@@ -85,7 +85,9 @@ def rankings(period: Period) -> dict[str, list[dict[str, Any]]]:
         row["key"] = row.pop("code") or f"org{row.pop('organisation')}"
         row.pop("organisation", None)
         for name in ("total", "conversion_total"):
-            row[name.replace("total", "amount")] = number((row.pop(name) or Decimal(0)).quantize(Decimal("0.01")))
+            row[name.replace("total", "amount")] = number(
+                (row.pop(name) or Decimal(0)).quantize(Decimal("0.01"))
+            )
     by_amount = sorted(rows, key=lambda r: (-r["amount"], -r["projects"], r["name"]))[:RANKED]
     by_count = sorted(rows, key=lambda r: (-r["projects"], -r["amount"], r["name"]))[:RANKED]
     return {
@@ -161,7 +163,7 @@ def targets(year: int, today: datetime.date | None = None) -> list[dict[str, Any
                 "label": found.label,
                 "unit": found.unit,
                 "direction": target.direction,
-                "target": number(target.value.normalize()),
+                "target": number(s.plain(target.value)),
                 "actual": number(found.value),
                 "expected": number(evaluation.expected),
                 "progress": number(evaluation.progress),

@@ -86,6 +86,11 @@ def growth(current: Decimal | None, previous: Decimal | None) -> Decimal | None:
     return ((current / previous - 1) * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
+def plain(value: Decimal) -> Decimal:
+    """Without trailing zeros and never in exponent form (330.0000 → 330, not 3.3E+2)."""
+    return Decimal(format(value.normalize(), "f"))
+
+
 def _round(value: Decimal, decimals: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
 
@@ -145,9 +150,9 @@ def _entered(indicator: Indicator, period: Period, organisation: Organisation | 
         indicator,
         organisation,
         period,
-        latest.value.normalize() if latest else None,
+        plain(latest.value) if latest else None,
         1 if latest else 0,
-        before.value.normalize() if before else None,
+        plain(before.value) if before else None,
         source=f"{latest.source}（截至 {latest.as_of}）" if latest else "未填报",
     )
 
@@ -287,7 +292,7 @@ def target_results(year: int, today: datetime.date | None = None) -> list[Target
     for target in targets:
         found = figure(target.indicator, year, target.organisation, period=period)
         verdict = evaluation.evaluate(
-            target=target.value.normalize(),
+            target=plain(target.value),
             actual=found.value,
             at_most=target.direction == Target.Direction.AT_MOST,
             tolerance=target.tolerance,

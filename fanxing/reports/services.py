@@ -17,6 +17,7 @@ from fanxing.core.services import audit, require
 from fanxing.reports import catalogue
 from fanxing.reports.formulas import FORMULAS
 from fanxing.reports.models import Comment, Indicator, IndicatorValue, Leaderboard, Target
+from fanxing.reports.selectors import plain
 
 
 @transaction.atomic
@@ -168,7 +169,7 @@ def target_save(
     if not Decimal(0) <= tolerance <= Decimal(100):
         raise ValidationError({"tolerance": "预警容差应在 0 到 100 之间"})
     target = Target.objects.filter(indicator=indicator, year=year, organisation=organisation).first()
-    before = {"value": str(target.value.normalize()), "direction": target.direction} if target else {}
+    before = {"value": str(plain(target.value)), "direction": target.direction} if target else {}
     if target is not None and (target.value, target.direction, target.tolerance, target.note) == (
         value,
         direction,
@@ -180,7 +181,7 @@ def target_save(
     target.value, target.direction, target.tolerance, target.note = value, direction, tolerance, note
     target.full_clean()
     target.save()
-    after = {"value": str(value.normalize()), "direction": direction}
+    after = {"value": str(plain(value)), "direction": direction}
     audit(
         actor=by,
         action="target_set",
