@@ -594,3 +594,42 @@ class CompetitionMatrixTest(PersonasTestCase):
         }
         self.assertEqual(readers, QDU_EDITORS | {"enterprise_user", "expert"})
         self.assertFalse(Entry.objects.filter(permissions.entry_visible_q(AnonymousUser())).exists())
+
+
+class PlatformMatrixTest(PersonasTestCase):
+    """A platform hosted by 青岛大学: the register is public, the bureau edits everything, the host's office
+    its platform's description and fields, parks and chains are the bureau's."""
+
+    def setUp(self) -> None:
+        from fanxing.platforms.models import Park, Platform, PlatformType
+
+        self.park = Park.objects.create(name="崂山区海洋生物医药产业园")
+        self.platform = Platform.objects.create(
+            name="海洋药物全国重点实验室",
+            level=Platform.Level.NATIONAL,
+            kind=PlatformType.objects.get(name="全国重点实验室"),
+            host=self.qdu,
+            recognised_year=2010,
+            park=self.park,
+        )
+
+    def statuses(self, url: str) -> dict[str, int]:
+        found = {}
+        for name in ALL:
+            self.client.logout()
+            if name != "anonymous":
+                self.login(getattr(self, name))
+            found[name] = self.client.get(url).status_code
+        return found
+
+    def test_the_register_and_a_platform_are_public(self) -> None:
+        for url in (reverse("platforms:list"), reverse("platforms:detail", args=[self.platform.pk])):
+            self.assertEqual(self.statuses(url), dict.fromkeys(ALL, 200))
+
+    def test_the_bureau_and_the_host_office_edit_and_only_the_bureau_records_and_keeps_parks(self) -> None:
+        edit = self.statuses(reverse("platforms:edit", args=[self.platform.pk]))
+        self.assertEqual({n for n, s in edit.items() if s == 200}, QDU_EDITORS)
+        for url in (reverse("platforms:new"), reverse("platforms:park_edit", args=[self.park.pk])):
+            found = self.statuses(url)
+            self.assertEqual({n for n, s in found.items() if s == 200}, {"bureau_admin"})
+            self.assertEqual(found["anonymous"], 302)

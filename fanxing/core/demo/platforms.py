@@ -58,19 +58,19 @@ TOPICS = {
     "vr": "虚拟现实 增强现实 近眼显示 沉浸式内容 数字孪生 虚拟仿真 三维重建 光学显示模组 空间计算 人机交互",
     "ai": "人工智能 机器视觉 智能语音 自然语言处理 大模型应用 智能感知 类脑计算 智能芯片 数据智能 智能机器人",
     "ict": "工业软件 集成电路设计 物联网 网络信息安全 海洋信息 大数据 移动通信 区块链 云计算 北斗导航",
-    "mbio": "海洋药物 海洋生物制品 海洋功能食品 海洋糖工程 海洋微生物 海洋天然产物 海洋医用材料 海洋生物酶 海洋中药 海洋生物资源",
-    "bio": "创新药物 医疗器械 精准医学 中药现代化 基因工程 口腔医学材料 医学影像 体外诊断 生物疫苗 康复医学",
+    "mbio": "海洋药物 海洋生物制品 海洋功能食品 海洋多糖 海洋微生物 海洋天然产物 海洋医用材料 海洋生物酶 海洋中药 海洋生物资源",
+    "bio": "创新药物 医疗器械 精准医学 中药现代化 基因编辑 口腔医学材料 医学影像 体外诊断 生物疫苗 康复医学",
     "smart": "智能制造 工业互联网 工业机器人 高端装备 智能传感器 精密制造 增材制造 无人系统 智能控制 数控装备",
     "nem": "先进储能 高分子材料 橡胶材料 氢能 生物基材料 电子材料 光伏材料 复合材料 动力电池 石墨烯",
-    "marine": "海洋观测 海洋装备 海洋工程 海洋环境 深海探测 海洋腐蚀与防护 海洋仪器 海洋牧场 海洋可再生能源 极地海洋",
+    "marine": "海洋观测 海洋装备 海洋工程装备 海洋环境 深海探测 海洋腐蚀与防护 海洋仪器 海洋牧场 海洋可再生能源 极地海洋",
     "agri": "现代种业 水产养殖 食品安全 食品加工 智慧农业 农产品加工 园艺作物 畜禽健康养殖 葡萄与葡萄酒 植物保护",
     "env": "水污染治理 固废资源化 大气环境 环境监测 清洁生产 生态修复 低碳技术 节能技术",
-    "civil": "智慧交通 绿色建筑 土木工程 路桥工程 城市更新 建筑工业化",
-    "earth": "油气勘探 地质资源 矿业工程 测绘遥感 地球物理",
+    "civil": "智慧交通 绿色建筑 结构安全 桥梁隧道 城市更新 建筑工业化",
+    "earth": "油气勘探 地质资源 智能矿山 测绘遥感 地球物理",
     "textile": "纺织新材料 智能服装 功能纤维 绿色印染",
 }
 
-# The technical fields of the research hosts (universities, institutes, the district's PoC centres).
+# The technical fields of the research hosts (universities, institutes).
 RESEARCH = {
     "青岛大学": ("bio", "textile", "ai", "ict", "nem", "agri"),
     "中国海洋大学": ("marine", "mbio", "agri", "env", "earth"),
@@ -88,9 +88,6 @@ RESEARCH = {
     "山东省科学院海洋仪器仪表研究所": ("marine", "ict", "smart"),
     "青岛市农业科学研究院": ("agri",),
     "北京航空航天大学青岛研究院": ("smart", "ai", "vr", "ict"),
-    "崂山区海洋生物医药概念验证中心": ("mbio",),
-    "崂山区人工智能与虚拟现实概念验证中心": ("ai", "vr"),
-    "崂山区智能制造概念验证中心": ("smart",),
 }
 UNIVERSITIES = tuple(list(RESEARCH)[:8])
 INCUBATOR_HOSTS = (
@@ -151,13 +148,20 @@ class PlatformPlan:
 class Planner:
     """Turns PLAN into named platforms, each name used once."""
 
-    def __init__(self, hosts: dict[str, tuple[str, ...]], enterprises: list[str], incubators: list[str]):
+    def __init__(
+        self,
+        hosts: dict[str, tuple[str, ...]],
+        enterprises: list[str],
+        incubators: list[str],
+        short_names: dict[str, str],
+    ):
         self.rng = random.Random(339)
         self.hosts = hosts
         self.research = [h for h in hosts if h in RESEARCH]
         self.enterprises = list(enterprises)
         self.rng.shuffle(self.enterprises)
         self.incubators = incubators
+        self.short_names = short_names
         self.taken: set[str] = set()
 
     def field_of(self, host: str) -> str:
@@ -167,7 +171,7 @@ class Planner:
 
     def name(self, pattern: str, host: str, field: str) -> tuple[str, str]:
         """A free name of the pattern: the field's topics first, then any field's; (name, field)."""
-        short = host.removeprefix("青岛").removesuffix("有限公司").removesuffix("股份")
+        short = self.short_names.get(host) or host.removeprefix("青岛").removesuffix("有限公司")
         topics = TOPICS[field].split()
         self.rng.shuffle(topics)
         others = [(f, t) for f in TOPICS if f != field for t in TOPICS[f].split()]
@@ -187,7 +191,7 @@ class Planner:
 
     def year(self, level: str) -> int:
         first = FIRST_YEAR[level]
-        return max(first, YEAR - int(self.rng.triangular(0, YEAR - first + 1, 2)))
+        return max(first, YEAR - int(self.rng.triangular(0, YEAR - first + 1, 4)))
 
     def plan(self, rows: tuple[tuple[str, str, int, str, str], ...]) -> list[PlatformPlan]:
         plans = []
@@ -216,7 +220,8 @@ def plan_platforms(
     }
     hosts |= {name: (code,) for name, code in enterprise_fields.items() if name in organisations}
     incubators = [h for h in (*INCUBATOR_HOSTS, *UNIVERSITIES) if h in organisations]
-    planner = Planner(hosts, sorted(enterprise_fields.keys() & organisations.keys()), incubators)
+    short_names = {name: o.short_name for name, o in organisations.items() if o.short_name}
+    planner = Planner(hosts, sorted(enterprise_fields.keys() & organisations.keys()), incubators, short_names)
     counted = planner.plan(PLAN)
     extra = planner.plan(EXTRA)
     revoked = [p for p in extra if p.level == M][:REVOKED]

@@ -26,7 +26,9 @@ class DemoPlatformsTest(TestCase):
     def test_339_platforms_at_city_level_and_above_are_in_force_in_2025(self) -> None:
         self.assertEqual(city_and_above_count(2025), 339)
         counted = Platform.objects.filter(counted_q(2025))
-        levels = {level: counted.filter(level=level).count() for level in ("national", "provincial", "municipal")}
+        levels = {
+            level: counted.filter(level=level).count() for level in ("national", "provincial", "municipal")
+        }
         self.assertEqual(levels, {"national": 30, "provincial": 110, "municipal": 199})
         self.assertFalse(counted.filter(recognised_year__gt=2025).exists())
         self.assertFalse(counted.filter(recognised_year__lt=2005).exists())
@@ -64,4 +66,6 @@ class DemoPlatformsTest(TestCase):
     def test_loading_again_creates_nothing(self) -> None:
         before = Platform.objects.count(), Park.objects.count(), IndustryChain.objects.count()
         load_demo(steps=steps())
-        self.assertEqual((Platform.objects.count(), Park.objects.count(), IndustryChain.objects.count()), before)
+        self.assertEqual(
+            (Platform.objects.count(), Park.objects.count(), IndustryChain.objects.count()), before
+        )
