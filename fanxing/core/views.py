@@ -23,6 +23,7 @@ from fanxing.core.tabular import Column
 from fanxing.core.workflow import Status
 from fanxing.demands.models import Demand
 from fanxing.demands.selectors import demand_list
+from fanxing.reports.selectors import latest_published_leaderboard
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -52,6 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "by_field": [(f, 100 * f["n"] // top) for f in by_field],
             "latest_achievements": achievements[:6],
             "latest_demands": demands[:6],
+            "leaderboard": latest_published_leaderboard(),
         },
     )
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from fanxing.accounts import permissions
 from fanxing.core.models import Organisation
 from fanxing.core.services import summed
 from fanxing.reports import evaluation
@@ -301,3 +302,23 @@ def target_results(year: int, today: datetime.date | None = None) -> list[Target
         )
         results.append(TargetResult(target, found, verdict))
     return results
+
+
+# Leaderboards -----------------------------------------------------------------------------------------------
+
+
+def latest_published_leaderboard() -> Leaderboard | None:
+    return Leaderboard.objects.exclude(published_at=None).order_by("-year").first()
+
+
+def leaderboard_visible(user: permissions.AnyUser, year: int) -> bool:
+    """A year's leaderboard exists and this user may read it (published, or the bureau and the experts)."""
+    board = Leaderboard.objects.filter(year=year).first()
+    return board is not None and permissions.can_view_leaderboard(user, board)
+
+
+def leaderboard_years(user: permissions.AnyUser) -> list[int]:
+    """The years whose leaderboard this user may read, newest first."""
+    return [
+        b.year for b in Leaderboard.objects.order_by("-year") if permissions.can_view_leaderboard(user, b)
+    ]

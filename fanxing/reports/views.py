@@ -2,14 +2,18 @@
 who sees what is in fanxing.accounts.permissions."""
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 
 from fanxing.accounts import permissions
 from fanxing.core.io import table_response
 from fanxing.core.tabular import Column
+from fanxing.reports import report
 from fanxing.reports import selectors as s
 from fanxing.reports.drilldown import drilldown
 from fanxing.reports.models import Indicator, Leaderboard
+from fanxing.reports.renderers import FORMATS, html
+from fanxing.reports.renderers import render as render_file
 
 SECTION = "reports"
 
@@ -54,3 +58,39 @@ def figure(request: HttpRequest, year: int, key: str) -> HttpResponse:
             "entered_by"
         )
     return render(request, "reports/figure.html", context)
+
+
+CONTENT_TYPES = {
+    "json": "application/json",
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def leaderboard_latest(request: HttpRequest) -> HttpResponse:
+    """The latest published leaderboard; a page saying there is none yet (404) before the first."""
+    board = s.latest_published_leaderboard()
+    if board is None:
+        return render(request, "reports/leaderboard_none.html", {"section": SECTION}, status=404)
+    return redirect("reports:leaderboard", board.year)
+
+
+def leaderboard(request: HttpRequest, year: int) -> HttpResponse:
+    """A year's leaderboard (成果榜单): public once published, before that for the bureau and the experts."""
+    if not s.leaderboard_visible(request.user, year):
+        raise Http404("没有这个年度的成果榜单")
+    context = html.context(report.build(year), with_charts=True)
+    context.update(section=SECTION, years=s.leaderboard_years(request.user))
+    return render(request, "reports/leaderboard.html", context)
+
+
+def leaderboard_download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
+    """The leaderboard as a file (json, html, pdf, xlsx), under the page's rule."""
+    if fmt not in FORMATS or not s.leaderboard_visible(request.user, year):
+        raise Http404("没有这个年度的成果榜单")
+    response = HttpResponse(render_file(report.build(year), fmt), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{year}年度科技成果榜单.{fmt}"
+    )
+    return response

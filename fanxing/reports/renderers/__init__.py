@@ -13,7 +13,14 @@ def as_json(report: dict[str, Any]) -> bytes:
 
 
 def render(report: dict[str, Any], fmt: str) -> bytes:
-    renderers: dict[str, Callable[[dict[str, Any]], bytes]] = {"json": as_json}
+    from fanxing.reports.renderers import html, pdf, xlsx
+
+    renderers: dict[str, Callable[[dict[str, Any]], bytes]] = {
+        "json": as_json,
+        "html": html.as_html,
+        "pdf": pdf.as_pdf,
+        "xlsx": xlsx.as_xlsx,
+    }
     if fmt not in renderers:
         raise ValueError(f"不支持的格式：{fmt}")
     return renderers[fmt](report)
