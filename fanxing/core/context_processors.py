@@ -27,4 +27,10 @@ def platform(request: HttpRequest) -> dict[str, object]:
             "contracts": permissions.is_admin(user) or bool(user.is_authenticated and user.organisation_id),
             "payouts": permissions.can_view_rewards(user, getattr(user, "organisation_id", None)),
         },
+        # the 统计 menu: the dashboard and indicators for the bureau and the experts, the leaderboards'
+        # settings for the bureau
+        "nav_reports": {
+            "view": permissions.can_view_indicators(user),
+            "manage": permissions.can_manage_indicators(user),
+        },
     }
