@@ -1,4 +1,4 @@
-"""`fanxing export achievements|demands|organisations|contracts FILE [--json] [--user NAME]`."""
+"""`fanxing export achievements|demands|organisations|contracts|platforms FILE [--json] [--user NAME]`."""
 
 import json
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""`fanxing import achievements|demands|organisations|contracts FILE [--dry-run] [--json] [--user NAME]`."""
+"""`fanxing import achievements|demands|organisations|contracts|platforms FILE [--dry-run] [--json] [--user NAME]`."""
 
 import json
 import sys
