@@ -134,6 +134,7 @@ def record_move(*, record: Any, action: str, by: User | None, reason: str = "") 
 ORGANISATION_FIELDS = [
     "name",
     "short_name",
+    "code",
     "kind",
     "uscc",
     "region",

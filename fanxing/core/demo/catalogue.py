@@ -39,6 +39,12 @@ class OrgSpec:
     def is_institute(self) -> bool:
         return self.kind == Kind.INSTITUTE
 
+    @property
+    def code(self) -> str:
+        """The organisation's code (`Organisation.code`, its figures' key prefix): the slug of a university or
+        institute (qdu, ouc, upc...), none for the others."""
+        return self.slug if self.kind in (Kind.UNIVERSITY, Kind.INSTITUTE) else ""
+
 
 # Data tables, one organisation per block.
 # fmt: off

@@ -56,6 +56,9 @@ LICENCE_SUBKINDS = (
     (ContractSubkind.SOLE, 2),
     (ContractSubkind.SECRET_LICENCE, 1),
 )
+# How often each kind is drawn among conversions (转让、许可) and among cooperation (开发、服务).
+CONVERSION_MIX = ((ContractKind.TRANSFER, 5), (ContractKind.LICENCE, 4))
+COOPERATION_MIX = ((ContractKind.DEVELOPMENT, 3), (ContractKind.SERVICE, 2))
 DEVELOPMENT_SUBKINDS = ((ContractSubkind.COMMISSIONED, 4), (ContractSubkind.COOPERATIVE, 1))
 SERVICE_SUBKINDS = (
     (ContractSubkind.GENERAL_SERVICE, 8),
@@ -219,18 +222,21 @@ def assign(drafts: list[Draft], total: Decimal) -> None:
         draft.amount = amount
 
 
+def size(draft: Draft, factor: float = 1.0) -> None:
+    """A contract with no total to meet: its own weight in 万元, times `factor`."""
+    draft.amount = max(CENT, Decimal(draft.weight * factor).quantize(CENT))
+
+
 def plan_drafts(rng: random.Random) -> list[Draft]:
     """Each contract's kind, date and amount, so the groups come to the report's totals together."""
-    transfer_kinds = ((ContractKind.TRANSFER, 5), (ContractKind.LICENCE, 4))
-    this_year = drafts_for(rng, transfer_kinds, TRANSFER_COUNT, date(2025, 1, 1), AS_OF, 0.03)
+    this_year = drafts_for(rng, CONVERSION_MIX, TRANSFER_COUNT, date(2025, 1, 1), AS_OF, 0.03)
     assign(this_year, TRANSFER_AMOUNT)
     last_year = drafts_for(
-        rng, transfer_kinds, TRANSFER_COUNTS[2024], date(2024, 1, 1), date(2024, 11, 30), 0.03
+        rng, CONVERSION_MIX, TRANSFER_COUNTS[2024], date(2024, 1, 1), date(2024, 11, 30), 0.03
     )
     assign(last_year, prior_total(TRANSFER_AMOUNT, TRANSFER_GROWTH))
-    earlier = earlier_drafts(rng, transfer_kinds, TRANSFER_AMOUNT + sum(d.amount for d in last_year))
-    cooperation_kinds = ((ContractKind.DEVELOPMENT, 3), (ContractKind.SERVICE, 2))
-    cooperation = drafts_for(rng, cooperation_kinds, COOPERATION_COUNT, date(2025, 1, 1), AS_OF)
+    earlier = earlier_drafts(rng, CONVERSION_MIX, TRANSFER_AMOUNT + sum(d.amount for d in last_year))
+    cooperation = drafts_for(rng, COOPERATION_MIX, COOPERATION_COUNT, date(2025, 1, 1), AS_OF)
     assign(cooperation, total_near(rng, COOPERATION_YI))
     consulting = drafts_for(rng, ((ContractKind.CONSULTING, 1),), CONSULTING_2025, date(2025, 1, 1), AS_OF)
     for draft in consulting:
@@ -251,8 +257,7 @@ def earlier_drafts(rng: random.Random, kinds: Sequence[tuple[str, int]], counted
             draft.weight = contract_weight(rng, draft.kind, True)
     ordinary = [d for d in earlier if not d.equity]
     for draft in ordinary:
-        growth = 0.7 + 0.1 * (draft.signed_on.year - 2021)
-        draft.amount = max(CENT, Decimal(draft.weight * growth).quantize(CENT))
+        size(draft, 0.7 + 0.1 * (draft.signed_on.year - 2021))
     equity = [d for d in earlier if d.equity]
     rest = total_near(rng, FYP14_YI) - counted - sum(d.amount for d in ordinary)
     if rest < 100 * len(equity):
@@ -262,24 +267,31 @@ def earlier_drafts(rng: random.Random, kinds: Sequence[tuple[str, int]], counted
 
 
 def plan_contracts(topics: Sequence[Topic], enterprises: Sequence[tuple[str, str]]) -> list[ContractPlan]:
-    """Every demo contract of 青岛大学, numbered by year and type in order of signing; `enterprises` are
-    the demo's (name, industry)."""
+    """Every demo contract of 青岛大学; `enterprises` are the demo's (name, industry)."""
     rng = random.Random(SEED)
-    drafts = sorted(plan_drafts(rng), key=lambda d: (d.signed_on, PREFIX[d.kind]))
+    return plans_of(rng, plan_drafts(rng), "QDU", topics, enterprises)
+
+
+def plans_of(rng: random.Random, drafts: Sequence[Draft], code: str, topics: Sequence[Topic],
+             enterprises: Sequence[tuple[str, str]], first_serial: int = 1,
+             link_rate: float = 0.5) -> list[ContractPlan]:  # fmt: skip
+    """The drafts as an organisation's contracts, numbered by year and type in order of signing
+    (QDU-2025-ZR001); registrations are numbered from `first_serial`."""
     serials: dict[tuple[int, str], int] = {}
     plans = []
-    for draft in drafts:
+    for draft in sorted(drafts, key=lambda d: (d.signed_on, PREFIX[d.kind])):
         key = (draft.signed_on.year, PREFIX[draft.kind])
         serials[key] = serials.get(key, 0) + 1
-        number = f"QDU-{key[0]}-{key[1]}{serials[key]:03d}"
-        plans.append(plan_contract(rng, draft, number, len(plans) + 1, topics, enterprises))
+        number = f"{code}-{key[0]}-{key[1]}{serials[key]:03d}"
+        serial = first_serial + len(plans)
+        plans.append(plan_contract(rng, draft, number, serial, topics, enterprises, link_rate))
     return plans
 
 
 def plan_contract(rng: random.Random, draft: Draft, number: str, serial: int, topics: Sequence[Topic],
-                  enterprises: Sequence[tuple[str, str]]) -> ContractPlan:  # fmt: skip
+                  enterprises: Sequence[tuple[str, str]], link_rate: float = 0.5) -> ContractPlan:  # fmt: skip
     subkind = pick_subkind(rng, draft.kind)
-    subject = pick_subject(rng, draft, topics)
+    subject = pick_subject(rng, draft, topics, link_rate)
     buyer, on_platform = pick_buyer(rng, draft, subject.industry, enterprises)
     registered_on = draft.signed_on + timedelta(days=rng.randint(7, 45))
     registered = registered_on <= AS_OF and rng.random() < 0.8
@@ -318,13 +330,16 @@ def pick_subkind(rng: random.Random, kind: str) -> str:
     return str(rng.choices(names, weights)[0])
 
 
-def pick_subject(rng: random.Random, draft: Draft, topics: Sequence[Topic]) -> Subject:
-    """About half the transfers and licences signed after an achievement was published concern it;
-    other contracts are about a subject drawn from the keywords of one of the university's achievements."""
+def pick_subject(
+    rng: random.Random, draft: Draft, topics: Sequence[Topic], link_rate: float = 0.5
+) -> Subject:
+    """A share (`link_rate`, about half) of the transfers and licences signed after one of the seller's
+    achievements was published concern one; other contracts are about a subject drawn from the keywords of
+    one of its achievements."""
     if not topics:
         return Subject("技术成果", "", "")
     listed = [t for t in topics if t.published_on < draft.signed_on]
-    if draft.kind in ("transfer", "licence") and listed and rng.random() < 0.5:
+    if draft.kind in ("transfer", "licence") and listed and rng.random() < link_rate:
         topic = rng.choice(listed)
         return Subject(topic.title, topic.ref, topic.industry)
     topic = rng.choice(topics)
@@ -414,20 +429,40 @@ def topics_of(organisation: Organisation) -> list[Topic]:
     ]
 
 
+def enterprise_industries(ctx: "DemoContext") -> list[tuple[str, str]]:
+    """The demo's enterprises as (name, industry), the buyers a plan chooses among."""
+    return sorted((e.name, e.industry) for e in ctx.data.enterprises)
+
+
 def load_contracts(ctx: "DemoContext") -> str:
     """青岛大学's contracts of 2021–2025 with parties, linked achievements, registrations and payments."""
     qdu = ctx.organisations[QDU]
-    enterprises = sorted((e.name, e.industry) for e in ctx.data.enterprises)
-    plans = plan_contracts(topics_of(qdu), enterprises)
+    written = write_contracts(ctx, qdu, plan_contracts(topics_of(qdu), enterprise_industries(ctx)))
+    figures = figures_line(organisation_conversion_figures(qdu, as_of=AS_OF))
+    return f"{QDU}新建 {written.created} 份（到账记录 {written.payments} 笔），已有 {written.existed} 份；{figures}"
+
+
+@dataclass(frozen=True)
+class Written:
+    """What `write_contracts` did: contracts created, contracts that were there already, payments recorded."""
+
+    created: int
+    existed: int
+    payments: int
+
+
+def write_contracts(ctx: "DemoContext", seller: Organisation, plans: Sequence[ContractPlan]) -> Written:
+    """The planned contracts of `seller` not yet written (known by number), in bulk, with their parties,
+    achievements, payments and audit entries, filed by the seller's staff member."""
     existing = set(
         TechContract.objects.filter(number__in=[p.number for p in plans]).values_list("number", flat=True)
     )
     todo = [p for p in plans if p.number not in existing]
-    staff = ctx.owners.get(QDU)
-    records = [new_contract(plan, qdu, staff) for plan in todo]
+    staff = ctx.owners.get(seller.name)
+    records = [new_contract(plan, seller, staff) for plan in todo]
     TechContract.objects.bulk_create(records, batch_size=500)
     ids = dict(TechContract.objects.filter(number__in=[p.number for p in todo]).values_list("number", "id"))
-    ContractParty.objects.bulk_create(parties(todo, ids, ctx.organisations), batch_size=1000)
+    ContractParty.objects.bulk_create(parties(todo, ids, seller, ctx.organisations), batch_size=1000)
     achievements = dict(
         Achievement.objects.filter(ref__in={p.achievement for p in todo}).values_list("ref", "id")
     )
@@ -445,8 +480,7 @@ def load_contracts(ctx: "DemoContext") -> str:
     ]
     Payment.objects.bulk_create(received, batch_size=1000)
     write_audit(todo, ids, staff)
-    figures = figures_line(organisation_conversion_figures(qdu, as_of=AS_OF))
-    return f"{QDU}新建 {len(todo)} 份（到账记录 {len(received)} 笔），已有 {len(existing)} 份；{figures}"
+    return Written(created=len(todo), existed=len(existing), payments=len(received))
 
 
 def new_contract(plan: ContractPlan, organisation: Organisation, staff: User | None) -> TechContract:
@@ -477,13 +511,16 @@ def new_contract(plan: ContractPlan, organisation: Organisation, staff: User | N
 
 
 def parties(
-    plans: Sequence[ContractPlan], ids: dict[str, int], organisations: dict[str, Organisation]
+    plans: Sequence[ContractPlan],
+    ids: dict[str, int],
+    seller: Organisation,
+    organisations: dict[str, Organisation],
 ) -> list[ContractParty]:
     rows = []
     for plan in plans:
         contract_id = ids[plan.number]
         buyer = organisations.get(plan.buyer) if plan.buyer_on_platform else None
-        rows.append(ContractParty(contract_id=contract_id, role="seller", organisation=organisations[QDU]))
+        rows.append(ContractParty(contract_id=contract_id, role="seller", organisation=seller))
         rows.append(
             ContractParty(
                 contract_id=contract_id, role="buyer", organisation=buyer, name="" if buyer else plan.buyer

@@ -29,7 +29,7 @@ from fanxing.core.demo.catalogue import (
     OrgSpec,
     enterprise_spec,
 )
-from fanxing.core.demo.contracts import load_contracts
+from fanxing.core.demo.conversions import load_all_contracts
 from fanxing.core.demo.data import DemoData
 from fanxing.core.demo.events import load_events
 from fanxing.core.demo.leads import load_leads
@@ -140,6 +140,7 @@ def load_organisations(ctx: DemoContext) -> str:
                 fields={
                     "name": spec.name,
                     "short_name": spec.short_name,
+                    "code": spec.code,
                     "kind": spec.kind,
                     "uscc": spec.uscc,
                     "region": regions[spec.region],
@@ -149,7 +150,24 @@ def load_organisations(ctx: DemoContext) -> str:
             )
             created += 1
     ctx.organisations = existing
-    return f"新建 {created} 家，已有 {len(specs) - created} 家"
+    coded = set_missing_codes(specs, existing)
+    note = f"（补填代码 {coded} 家）" if coded else ""
+    return f"新建 {created} 家，已有 {len(specs) - created} 家{note}"
+
+
+def set_missing_codes(specs: Sequence[OrgSpec], organisations: dict[str, Organisation]) -> int:
+    """Organisations of an earlier load without a code are given theirs, unless another organisation has it."""
+    taken = set(Organisation.objects.exclude(code="").values_list("code", flat=True))
+    done = 0
+    for spec in specs:
+        organisation = organisations[spec.name]
+        if spec.code and not organisation.code and spec.code not in taken:
+            organisations[spec.name] = organisation_save(
+                by=None, fields={"code": spec.code}, organisation=organisation
+            )
+            taken.add(spec.code)
+            done += 1
+    return done
 
 
 def wanted_users(ctx: DemoContext) -> list[dict[str, Any]]:
@@ -473,7 +491,7 @@ STEPS: list[Step] = [
     Step("demands", "技术需求", load_demands),
     Step("deadlines", "需求截止日期", refresh_deadlines),
     Step("people", "技术经理人与专家", load_people),
-    Step("contracts", "技术合同", load_contracts),
+    Step("contracts", "技术合同", load_all_contracts),
     Step("training", "技术经理人培训", load_training),
     Step("index", "匹配索引", build_indexes),
     Step("leads", "对接线索与奖励", load_leads),

@@ -1,4 +1,5 @@
-"""The seed report's figures of 青岛大学 and of the managers trained, computed from the demo's records."""
+"""The seed report's figures of 青岛大学, of the institutions converting and of the managers trained, computed
+from the demo's records."""
 
 from datetime import date
 from decimal import Decimal
@@ -6,17 +7,21 @@ from decimal import Decimal
 from django.db.models import F, Sum
 from django.test import SimpleTestCase, TestCase
 
-from fanxing.core.demo.contracts import QDU, plan_contracts, prior_total, split
+from fanxing.core.demo.catalogue import INSTITUTIONS
+from fanxing.core.demo.contracts import AS_OF, QDU, plan_contracts, prior_total, split
+from fanxing.core.demo.conversions import plan_conversions
 from fanxing.core.demo.loader import STEPS, load_demo
 from fanxing.core.demo.training import plan_training
 from fanxing.core.models import Organisation
-from fanxing.deals.models import ContractParty, Payment, TechContract
+from fanxing.deals.models import ContractKind, ContractParty, Payment, TechContract
 from fanxing.deals.selectors.figures import organisation_conversion_figures, windows
 from fanxing.managers.models import Certificate, ManagerProfile, TrainingRecord
 from fanxing.managers.selectors import training_by_year
+from fanxing.reports.formulas import Period, institutions_converted
 
 # The steps the figures need: no demands, no search index (the figures do not read them).
 NEEDED = {"reference", "organisations", "users", "achievements", "people", "contracts", "training"}
+RESEARCH = (Organisation.Kind.UNIVERSITY, Organisation.Kind.INSTITUTE)
 
 
 def counts() -> dict[str, int]:
@@ -46,6 +51,42 @@ class DemoFiguresTestCase(TestCase):
             (figures.five_year_plan.count, figures.five_year_plan.amount_yi), (364, Decimal("1.08"))
         )
 
+    def test_all_16_universities_and_institutes_converted_in_2025(self) -> None:
+        research = Organisation.objects.filter(kind__in=RESEARCH)
+        self.assertEqual(research.count(), 16)
+        converted = institutions_converted(Period(date(2025, 1, 1), date(2025, 11, 30)), None)
+        self.assertEqual(set(converted), set(research))
+        for organisation in research.exclude(pk=self.qdu.pk):
+            figures = organisation_conversion_figures(organisation, as_of=date(2025, 11, 30))
+            self.assertTrue(1 <= figures.transfer.count <= 3, organisation.name)
+            self.assertGreater(figures.cooperation.count, 0, organisation.name)
+            self.assertGreater(figures.five_year_plan.count, figures.transfer.count, organisation.name)
+
+    def test_universities_and_institutes_have_their_own_codes(self) -> None:
+        codes = dict(Organisation.objects.filter(kind__in=RESEARCH).values_list("name", "code"))
+        self.assertEqual(codes, {spec.name: spec.code for spec in INSTITUTIONS})
+        self.assertEqual(codes[QDU], "qdu")
+        self.assertEqual(len(set(codes.values())), 16)
+        self.assertTrue(all(code.isascii() and code.islower() for code in codes.values()))
+        self.assertFalse(Organisation.objects.exclude(kind__in=RESEARCH).exclude(code="").exists())
+
+    def test_loading_again_gives_organisations_without_a_code_theirs(self) -> None:
+        Organisation.objects.filter(name__in=[QDU, "中国海洋大学"]).update(code="")
+        load_demo(steps=[s for s in STEPS if s.name == "organisations"])
+        self.assertEqual(Organisation.objects.get(name="中国海洋大学").code, "ouc")
+        self.assertEqual(Organisation.objects.get(name=QDU).code, "qdu")
+
+    def test_other_institutions_sell_their_own_achievements_and_nothing_is_dated_after_november(self) -> None:
+        others = TechContract.objects.exclude(organisation=self.qdu)
+        self.assertEqual(others.values("organisation").distinct().count(), 15)
+        links = TechContract.achievements.through.objects.filter(techcontract__in=others)
+        self.assertGreaterEqual(links.count(), 15)
+        self.assertFalse(links.exclude(achievement__organisation=F("techcontract__organisation")).exists())
+        self.assertFalse(others.filter(signed_on__gt=AS_OF).exists())
+        self.assertFalse(others.filter(registered_on__gt=AS_OF).exists())
+        self.assertFalse(Payment.objects.filter(contract__in=others, received_on__gt=AS_OF).exists())
+        self.assertFalse(others.filter(equity=True).exists())
+
     def test_294_managers_were_trained_in_2025_more_than_in_earlier_years(self) -> None:
         years = {y.year: y for y in training_by_year()}
         self.assertEqual(years[2025].trained, 294)
@@ -68,10 +109,11 @@ class DemoFiguresTestCase(TestCase):
         self.assertFalse(registered.filter(certified_amount__isnull=True).exists())
         self.assertFalse(registered.filter(registered_on__lt=F("signed_on")).exists())
 
-    def test_every_contract_has_qdu_selling_and_a_buyer(self) -> None:
-        contracts = TechContract.objects.filter(organisation=self.qdu)
-        sellers = ContractParty.objects.filter(role="seller", organisation=self.qdu)
+    def test_every_contract_has_its_organisation_selling_and_a_buyer(self) -> None:
+        contracts = TechContract.objects.all()
+        sellers = ContractParty.objects.filter(role="seller", organisation=F("contract__organisation"))
         self.assertEqual(sellers.values("contract").distinct().count(), contracts.count())
+        self.assertEqual(ContractParty.objects.filter(role="seller").count(), contracts.count())
         self.assertEqual(
             ContractParty.objects.filter(role="buyer").values("contract").distinct().count(),
             contracts.count(),
@@ -89,8 +131,10 @@ class DemoFiguresTestCase(TestCase):
 
     def test_loading_again_duplicates_nothing(self) -> None:
         before = counts()
-        load_demo(steps=[s for s in STEPS if s.name in NEEDED])
+        ctx = load_demo(steps=[s for s in STEPS if s.name in NEEDED])
         self.assertEqual(counts(), before)
+        self.assertIn("其他高校院所 15 家新建 0 份", ctx.results["contracts"])
+        self.assertIn("2025 年有转化（技术转让、许可）的高校院所 16 家", ctx.results["contracts"])
 
     def test_figures_leave_out_consulting_and_contracts_after_the_date(self) -> None:
         TechContract.objects.filter(organisation=self.qdu, kind="transfer", signed_on__year=2025).update(
@@ -116,7 +160,25 @@ class FigurePlanTests(SimpleTestCase):
         self.assertEqual(
             plan_contracts([], [("甲公司", "人工智能")]), plan_contracts([], [("甲公司", "人工智能")])
         )
+        ouc = INSTITUTIONS[1]
+        self.assertEqual(plan_conversions(ouc, 1, [], []), plan_conversions(ouc, 1, [], []))
         self.assertEqual(plan_training([("甲公司", "人工智能")]), plan_training([("甲公司", "人工智能")]))
+
+    def test_every_other_institution_plans_a_conversion_of_2025_under_its_own_numbers(self) -> None:
+        registrations: list[str] = []
+        for place, spec in enumerate(INSTITUTIONS[1:], start=1):
+            plans = plan_conversions(spec, place, [], [("甲公司", "人工智能")])
+            conversions = [
+                p
+                for p in plans
+                if p.kind in (ContractKind.TRANSFER, ContractKind.LICENCE)
+                and date(2025, 1, 1) <= p.signed_on <= AS_OF
+            ]
+            self.assertTrue(conversions, spec.name)
+            self.assertTrue(all(p.number.startswith(f"{spec.code.upper()}-") for p in plans))
+            self.assertTrue(all(p.signed_on <= AS_OF and p.amount > 0 for p in plans))
+            registrations += [p.registration_number for p in plans if p.registration_number]
+        self.assertEqual(len(registrations), len(set(registrations)))
 
     def test_windows_compare_the_same_span_a_year_apart(self) -> None:
         spans = windows(date(2025, 11, 30))
