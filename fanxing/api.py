@@ -29,6 +29,7 @@ from fanxing.managers.api import router as managers_router
 from fanxing.matching.api import router as matching_router
 from fanxing.platforms.api import router as platforms_router
 from fanxing.poc.api import router as poc_router
+from fanxing.reports.api import router as reports_router
 
 api = NinjaAPI(
     title="繁星汇 API",
@@ -57,6 +58,7 @@ api.add_router("/competitions", competitions_router)
 api.add_router("/events", events_router)
 api.add_router("/poc", poc_router)
 api.add_router("/platforms", platforms_router)
+api.add_router("", reports_router)
 
 
 # ---- errors ---------------------------------------------------------------------------------------------
