@@ -44,6 +44,7 @@ from fanxing.core.demo.plan import (
 )
 from fanxing.core.demo.platforms import load_platforms
 from fanxing.core.demo.poc import load_competition, load_poc
+from fanxing.core.demo.reports import load_reports
 from fanxing.core.demo.training import load_training
 from fanxing.core.models import AuditEntry, ConversionWay, Organisation, Region, TechField
 from fanxing.core.reference import load_defaults
@@ -499,6 +500,7 @@ STEPS: list[Step] = [
     Step("poc", "概念验证", load_poc),
     Step("platforms", "创新平台", load_platforms),
     Step("competition", "创新大赛", load_competition),
+    Step("reports", "指标与榜单", load_reports),
 ]
 
 

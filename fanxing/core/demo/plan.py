@@ -335,7 +335,9 @@ def history(rng: random.Random, status: str, now: datetime, reasons: tuple[str, 
     """The moves that brought a record to its status, each a few days after the last."""
     if status in (Status.PUBLISHED, Status.EXPIRED):
         year_start = YEAR_START if status == Status.PUBLISHED else YEAR_START.replace(year=2024)
-        published = at_work(year_start + timedelta(days=rng.randrange(YEAR_DAYS) * PUBLISHED_DAYS // YEAR_DAYS), rng)
+        published = at_work(
+            year_start + timedelta(days=rng.randrange(YEAR_DAYS) * PUBLISHED_DAYS // YEAR_DAYS), rng
+        )
         submitted = at_work(published - timedelta(days=rng.randint(1, 6)), rng)
         created = at_work(submitted - timedelta(days=rng.randint(0, 30)), rng).replace(hour=8)
         return (
