@@ -72,12 +72,12 @@ TOPICS = {
 
 # The technical fields of the research hosts (universities, institutes).
 RESEARCH = {
-    "青岛大学": ("bio", "textile", "ai", "ict", "nem", "agri"),
+    "青岛大学": ("bio", "textile", "ai", "vr", "ict", "nem", "agri"),
     "中国海洋大学": ("marine", "mbio", "agri", "env", "earth"),
-    "山东大学（青岛）": ("ai", "ict", "bio", "smart"),
+    "山东大学（青岛）": ("ai", "vr", "ict", "bio", "smart"),
     "中国石油大学（华东）": ("earth", "nem", "smart", "env"),
     "青岛科技大学": ("nem", "smart", "env", "bio"),
-    "青岛理工大学": ("civil", "env", "smart"),
+    "青岛理工大学": ("civil", "env", "smart", "vr"),
     "青岛农业大学": ("agri", "bio", "env"),
     "山东科技大学": ("earth", "smart", "civil", "ict"),
     "中国科学院海洋研究所": ("marine", "mbio", "env"),

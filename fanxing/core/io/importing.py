@@ -147,6 +147,8 @@ def records_import(
 class Importer:
     """Plans every row of a table, then (for a commit without problems) writes them in one transaction."""
 
+    lookups_class: type[Lookups] = Lookups  # a kind with its own reference data extends Lookups
+
     def __init__(self, spec: Kind, by: User | None, table: Table, dry_run: bool, progress: Progress | None):
         self.spec, self.by, self.table, self.progress = spec, by, table, progress
         self.report = ImportReport(
@@ -154,7 +156,7 @@ class Importer:
         )
         self.total = len(table.rows) * (1 if dry_run else 2)
         self.done = 0
-        self.lookups = Lookups()
+        self.lookups = self.lookups_class()
         self.present = [c for c in spec.cols if table.has(c.column.key)]
         self.order = {c.header: i for i, c in enumerate(spec.cols)}
         self._taken: set[str] | None = None

@@ -20,9 +20,10 @@ from fanxing.platforms.services import platform_save
 class PlatformImporter(Importer):
     """Plans like the others; writes through the platform service (also for a dry run, then rolled back)."""
 
+    lookups_class = PlatformLookups
+
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        self.lookups = PlatformLookups()
         self.total = len(self.table.rows) * 2
 
     def run(self) -> Any:
