@@ -232,6 +232,16 @@ def indicator_list() -> QuerySet[Indicator]:
     return Indicator.objects.select_related("numerator", "denominator").order_by("order", "code")
 
 
+def figures_to(
+    organisation: Organisation | None, as_of: datetime.date, codes: Iterable[str]
+) -> dict[str, Figure]:
+    """Figures from 1 January of `as_of`'s year to `as_of`, by indicator code (the demo states its figures
+    this way before any leaderboard exists)."""
+    period = Period(datetime.date(as_of.year, 1, 1), as_of)
+    chosen = indicator_list().filter(code__in=list(codes))
+    return {i.code: figure(i, as_of.year, organisation, period=period) for i in chosen}
+
+
 def figure_for_key(key: str, year: int) -> Figure | None:
     """The figure a key names (an indicator's code, or an organisation's code and the rest of one), or None."""
     indicator = indicator_list().filter(code=key).first()

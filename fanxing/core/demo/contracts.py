@@ -6,7 +6,8 @@ contract without a database: counts per year, amounts split exactly to the total
 remainder), type and sub-type, buyer, term, registration with its certified amount, payments received.
 Every choice comes from a `random.Random` seeded with SEED, so the plan is the same on every machine.
 `load_contracts()` writes the plan in bulk (rows checked with `clean_fields` and `clean`; the database
-enforces the check constraints). fanxing.deals.selectors.figures computes the figures back from the records.
+enforces the check constraints). The leaderboard's formulas (fanxing.reports.formulas) compute the figures back from
+the records.
 """
 
 import random
@@ -23,7 +24,6 @@ from fanxing.achievements.models import Achievement
 from fanxing.core.models import AuditEntry, Organisation
 from fanxing.core.workflow import Status
 from fanxing.deals.models import ContractKind, ContractParty, ContractSubkind, Payment, TechContract
-from fanxing.deals.selectors.figures import figures_line, organisation_conversion_figures
 
 if TYPE_CHECKING:
     from fanxing.core.demo.loader import DemoContext
@@ -434,11 +434,42 @@ def enterprise_industries(ctx: "DemoContext") -> list[tuple[str, str]]:
     return sorted((e.name, e.industry) for e in ctx.data.enterprises)
 
 
+FIGURES = (
+    "contracts.transfer_license.projects",
+    "contracts.transfer_license.amount",
+    "contracts.transfer_license.amount_yoy",
+    "contracts.cooperation.projects",
+    "contracts.cooperation.amount",
+    "contracts.fyp14.projects",
+    "contracts.fyp14.amount",
+)
+
+
+def figures_line(organisation: Organisation, as_of: date) -> str:
+    """The organisation's figures to `as_of` in one line of Chinese, as the report words them, computed by
+    the leaderboard's rules (fanxing.reports.formulas)."""
+    from fanxing.reports.selectors import figures_to
+
+    f = {
+        code.split(".", 1)[1]: found.value for code, found in figures_to(organisation, as_of, FIGURES).items()
+    }
+    growth = (
+        f"同比增长 {f['transfer_license.amount_yoy']}%"
+        if f["transfer_license.amount_yoy"] is not None
+        else "上年同期无"
+    )
+    return (
+        f"截至 {as_of}：技术转让、许可 {f['transfer_license.projects']} 项 {f['transfer_license.amount']} 万元"
+        f"（{growth}），技术开发、服务 {f['cooperation.projects']} 项 {f['cooperation.amount']} 亿元；"
+        f"十四五转让、许可、作价入股 {f['fyp14.projects']} 项 {f['fyp14.amount']} 亿元"
+    )
+
+
 def load_contracts(ctx: "DemoContext") -> str:
     """青岛大学's contracts of 2021–2025 with parties, linked achievements, registrations and payments."""
     qdu = ctx.organisations[QDU]
     written = write_contracts(ctx, qdu, plan_contracts(topics_of(qdu), enterprise_industries(ctx)))
-    figures = figures_line(organisation_conversion_figures(qdu, as_of=AS_OF))
+    figures = figures_line(qdu, AS_OF)
     return f"{QDU}新建 {written.created} 份（到账记录 {written.payments} 笔），已有 {written.existed} 份；{figures}"
 
 

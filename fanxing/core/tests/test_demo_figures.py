@@ -14,14 +14,34 @@ from fanxing.core.demo.loader import STEPS, load_demo
 from fanxing.core.demo.training import plan_training
 from fanxing.core.models import Organisation
 from fanxing.deals.models import ContractKind, ContractParty, Payment, TechContract
-from fanxing.deals.selectors.figures import organisation_conversion_figures, windows
 from fanxing.managers.models import Certificate, ManagerProfile, TrainingRecord
 from fanxing.managers.selectors import training_by_year
-from fanxing.reports.formulas import Period, institutions_converted
+from fanxing.reports.formulas import Period, five_year_plan, institutions_converted
+from fanxing.reports.selectors import figures_to
 
 # The steps the figures need: no demands, no search index (the figures do not read them).
 NEEDED = {"reference", "organisations", "users", "achievements", "people", "contracts", "training"}
 RESEARCH = (Organisation.Kind.UNIVERSITY, Organisation.Kind.INSTITUTE)
+
+
+def conversion(organisation: Organisation, as_of: date = AS_OF) -> dict[str, Decimal | None]:
+    """An organisation's contract figures to `as_of` by the leaderboard's rules, keyed without "contracts."."""
+    codes = [
+        f"contracts.{name}"
+        for name in (
+            "transfer_license.projects",
+            "transfer_license.amount",
+            "transfer_license.amount_yoy",
+            "cooperation.projects",
+            "cooperation.amount",
+            "fyp14.projects",
+            "fyp14.amount",
+        )
+    ]
+    found = figures_to(organisation, as_of, codes)
+    values: dict[str, Decimal | None] = {c.split(".", 1)[1]: f.value for c, f in found.items()}
+    values["transfer_license.amount_last_year"] = found["contracts.transfer_license.amount"].previous
+    return values
 
 
 def counts() -> dict[str, int]:
@@ -42,14 +62,17 @@ class DemoFiguresTestCase(TestCase):
         cls.qdu = Organisation.objects.get(name=QDU)
 
     def test_qdu_figures_to_november_2025_are_the_reports(self) -> None:
-        figures = organisation_conversion_figures(self.qdu, as_of=date(2025, 11, 30))
-        self.assertEqual((figures.transfer.count, figures.transfer.amount), (73, Decimal("1967.79")))
-        self.assertEqual(figures.transfer_growth, Decimal("40.16"))
-        self.assertEqual(figures.transfer_last_year.amount, Decimal("1403.96"))
-        self.assertEqual((figures.cooperation.count, figures.cooperation.amount_yi), (323, Decimal("1.55")))
+        figures = conversion(self.qdu)
         self.assertEqual(
-            (figures.five_year_plan.count, figures.five_year_plan.amount_yi), (364, Decimal("1.08"))
+            (figures["transfer_license.projects"], figures["transfer_license.amount"]),
+            (73, Decimal("1967.79")),
         )
+        self.assertEqual(figures["transfer_license.amount_yoy"], Decimal("40.16"))
+        self.assertEqual(figures["transfer_license.amount_last_year"], Decimal("1403.96"))
+        self.assertEqual(
+            (figures["cooperation.projects"], figures["cooperation.amount"]), (323, Decimal("1.55"))
+        )
+        self.assertEqual((figures["fyp14.projects"], figures["fyp14.amount"]), (364, Decimal("1.08")))
 
     def test_all_16_universities_and_institutes_converted_in_2025(self) -> None:
         research = Organisation.objects.filter(kind__in=RESEARCH)
@@ -57,10 +80,12 @@ class DemoFiguresTestCase(TestCase):
         converted = institutions_converted(Period(date(2025, 1, 1), date(2025, 11, 30)), None)
         self.assertEqual(set(converted), set(research))
         for organisation in research.exclude(pk=self.qdu.pk):
-            figures = organisation_conversion_figures(organisation, as_of=date(2025, 11, 30))
-            self.assertTrue(1 <= figures.transfer.count <= 3, organisation.name)
-            self.assertGreater(figures.cooperation.count, 0, organisation.name)
-            self.assertGreater(figures.five_year_plan.count, figures.transfer.count, organisation.name)
+            figures = conversion(organisation)
+            transfers = figures["transfer_license.projects"]
+            assert transfers is not None
+            self.assertTrue(1 <= transfers <= 3, organisation.name)
+            self.assertGreater(figures["cooperation.projects"], 0, organisation.name)
+            self.assertGreater(figures["fyp14.projects"], transfers, organisation.name)
 
     def test_universities_and_institutes_have_their_own_codes(self) -> None:
         codes = dict(Organisation.objects.filter(kind__in=RESEARCH).values_list("name", "code"))
@@ -140,8 +165,9 @@ class DemoFiguresTestCase(TestCase):
         TechContract.objects.filter(organisation=self.qdu, kind="transfer", signed_on__year=2025).update(
             signed_on=date(2025, 12, 15)
         )
-        figures = organisation_conversion_figures(self.qdu, as_of=date(2025, 11, 30))
-        self.assertLess(figures.transfer.count, 73)
+        projects = conversion(self.qdu)["transfer_license.projects"]
+        assert projects is not None
+        self.assertLess(projects, 73)
         self.assertTrue(TechContract.objects.filter(kind="consulting").exists())
 
 
@@ -180,12 +206,8 @@ class FigurePlanTests(SimpleTestCase):
             registrations += [p.registration_number for p in plans if p.registration_number]
         self.assertEqual(len(registrations), len(set(registrations)))
 
-    def test_windows_compare_the_same_span_a_year_apart(self) -> None:
-        spans = windows(date(2025, 11, 30))
-        self.assertEqual(
-            (spans["transfer"].start, spans["transfer"].end), (date(2025, 1, 1), date(2025, 11, 30))
-        )
-        last = spans["transfer_last_year"]
-        self.assertEqual((last.start, last.end), (date(2024, 1, 1), date(2024, 11, 30)))
-        self.assertEqual(windows(date(2024, 2, 29))["transfer_last_year"].end, date(2023, 2, 28))
-        self.assertEqual(spans["five_year_plan"].end, date(2025, 11, 30))
+    def test_last_year_is_the_same_span_a_year_apart(self) -> None:
+        period = Period(date(2025, 1, 1), date(2025, 11, 30))
+        self.assertEqual(period.a_year_earlier(), Period(date(2024, 1, 1), date(2024, 11, 30)))
+        self.assertEqual(Period(date(2024, 1, 1), date(2024, 2, 29)).a_year_earlier().end, date(2023, 2, 28))
+        self.assertEqual(five_year_plan(period), Period(date(2021, 1, 1), date(2025, 11, 30)))
