@@ -2,12 +2,12 @@
 a platform, its form, the parks and industry chains. Each view checks access, calls a selector or a
 service, renders."""
 
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +18,7 @@ from fanxing.core.io import export_response
 from fanxing.core.rendering import paginate, query_without_page
 from fanxing.platforms import selectors, services
 from fanxing.platforms.forms import ChainForm, ParkForm, PlatformFilterForm, PlatformForm, PlatformOfficeForm
-from fanxing.platforms.models import IndustryChain, Park, Platform
+from fanxing.platforms.models import IndustryChain, Park
 from fanxing.platforms.selectors import CITY_AND_ABOVE_CODE, CITY_AND_ABOVE_LABEL, PlatformFilters
 
 EXPORT_FORMATS = ("xlsx", "csv")
@@ -35,9 +35,11 @@ def query_with(request: HttpRequest, **params: Any) -> str:
     return query.urlencode()
 
 
-def summary(request: HttpRequest, qs: QuerySet[Platform]) -> dict[str, Any]:
-    """The counts by level (each a link to the list at that level) and the park × level table."""
-    levels = selectors.counts_by_level(qs)
+def summary(request: HttpRequest, filters: PlatformFilters) -> dict[str, Any]:
+    """The counts by level (each a link to the list at that level), the park × level table and the counts
+    by type, each under the list's other filters (the strip ignores the level filter, the table the level
+    and park filters, the types the type filter), so that every number opens the list it counts."""
+    levels = selectors.counts_by_level(selectors.platform_list(replace(filters, level="")))
     city = sum(n for code, _, n in levels if code in selectors.CITY_AND_ABOVE)
     strip = [(CITY_AND_ABOVE_LABEL, city, query_with(request, level=CITY_AND_ABOVE_CODE))]
     strip += [(label, n, query_with(request, level=code)) for code, label, n in levels]
@@ -51,16 +53,18 @@ def summary(request: HttpRequest, qs: QuerySet[Platform]) -> dict[str, Any]:
             "total": row.total,
             "total_query": query_with(request, park=row.park.pk if row.park else 0),
         }
-        for row in selectors.counts_by_park(qs)
+        for row in selectors.counts_by_park(selectors.platform_list(replace(filters, level="", park=None)))
     ]
-    kinds = [(kind, n, query_with(request, kind=kind.pk)) for kind, n in selectors.counts_by_kind(qs)]
+    by_kind = selectors.counts_by_kind(selectors.platform_list(replace(filters, kind=None)))
+    kinds = [(kind, n, query_with(request, kind=kind.pk)) for kind, n in by_kind]
     return {"strip": strip, "park_rows": parks, "kind_counts": kinds}
 
 
 def platform_list(request: HttpRequest) -> HttpResponse:
     """The register (public): filtered, summarised, exportable as xlsx or csv."""
     form = PlatformFilterForm(request.GET)
-    qs = selectors.platform_list(form.filters())
+    filters = form.filters()
+    qs = selectors.platform_list(filters)
     fmt = request.GET.get("export", "")
     if fmt in EXPORT_FORMATS:
         return export_response("platforms", qs, request.user, fmt)
@@ -73,7 +77,7 @@ def platform_list(request: HttpRequest) -> HttpResponse:
         "can_add": permissions.can_edit_platform(request.user, None),
         "can_import": permissions.can_edit_platform(request.user, None),
         "section": "platforms",
-        **summary(request, qs),
+        **summary(request, filters),
     }
     return render(request, "platforms/list.html", context)
 

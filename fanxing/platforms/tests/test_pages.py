@@ -114,6 +114,17 @@ class PlatformPagesTest(PlatformTestCase):
         self.assertEqual(self.names(**dict(p.split("=") for p in query.split("&"))), {self.lab.name})
         self.assertEqual(rows["未入园"]["total"], 2)
 
+    def test_the_summary_of_a_filtered_list_keeps_the_other_levels_and_parks(self) -> None:
+        response = self.client.get(reverse("platforms:list"), {"park": self.park.pk, "level": "national"})
+        self.assertEqual(self.names(park=self.park.pk, level="national"), {self.lab.name})
+        strip = {label: n for label, n, _ in response.context["strip"]}
+        self.assertEqual(strip["市级以上"], 1)
+        rows = {
+            row["park"].name if row["park"] else "未入园": row["total"]
+            for row in response.context["park_rows"]
+        }
+        self.assertEqual(rows, {self.park.name: 1, self.other_park.name: 1, "未入园": 3})
+
     def test_the_filtered_list_exports_to_xlsx_and_csv(self) -> None:
         response = self.client.get(
             reverse("platforms:list"), {"level": "city", "year": 2025, "export": "xlsx"}
