@@ -102,7 +102,10 @@ def _figure_rows(figures: list[dict[str, Any]], st: dict[str, ParagraphStyle]) -
 
 FIGURE_HEADER = ["指标", "代码", "数值", "同比", "记录数"]
 FIGURE_WIDTHS = [64 * mm, 40 * mm, 32 * mm, 24 * mm, 20 * mm]
-KEY_STYLE = [("FONTSIZE", (1, 1), (1, -1), 7), ("TEXTCOLOR", (1, 1), (1, -1), colors.HexColor("#5b6478"))]
+KEY_STYLE: list[tuple[Any, ...]] = [
+    ("FONTSIZE", (1, 1), (1, -1), 7),
+    ("TEXTCOLOR", (1, 1), (1, -1), colors.HexColor("#5b6478")),
+]
 
 
 def figures_section(report: dict[str, Any], st: dict[str, ParagraphStyle]) -> list[Flowable]:
@@ -112,7 +115,7 @@ def figures_section(report: dict[str, Any], st: dict[str, ParagraphStyle]) -> li
         bands.append(len(rows))
         rows.append([group, "", "", "", ""])
         rows.extend(_figure_rows(figures, st))
-    extra = [*KEY_STYLE]
+    extra: list[tuple[Any, ...]] = [*KEY_STYLE]
     for row in bands:
         extra += [
             ("SPAN", (0, row), (-1, row)),
@@ -208,7 +211,7 @@ def targets_section(report: dict[str, Any], st: dict[str, ParagraphStyle]) -> li
     if not found:
         return out + [Paragraph("本年度尚未设定目标。", st["body"])]
     rows: list[list[Any]] = [["指标", "代码", "目标", "实际", "进度", "评估", "依据与专家意见"]]
-    extra = []
+    extra: list[tuple[Any, ...]] = []
     for i, t in enumerate(found, start=1):
         notes = _esc(t["rule"]) + "".join(
             f"<br/>{_esc(c['author'])}：{_esc(c['text'])}" for c in t["comments"]
