@@ -19,11 +19,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from fanxing.core.models import Organisation
+from fanxing.platforms.selectors import CITY_AND_ABOVE
 
 CONVERSION_KINDS = ("transfer", "licence")  # 技术转让、技术许可 (作价投资 is a flag on these)
 COOPERATION_KINDS = ("development", "service")  # 技术开发、技术服务
 INSTITUTION_KINDS = (Organisation.Kind.UNIVERSITY, Organisation.Kind.INSTITUTE)
-CITY_LEVEL_AND_ABOVE = ("national", "provincial", "municipal")
 
 
 @dataclass(frozen=True)
@@ -86,17 +86,14 @@ def _of(organisation: Organisation | None, field: str) -> Q:
 
 
 def platforms_at(levels: tuple[str, ...]) -> Records:
-    """Platforms of these levels recognised by the period's year and not revoked by then."""
+    """Platforms of these levels in force in the period's year (the register's rule, platforms.selectors)."""
 
     def records(period: Period, organisation: Organisation | None) -> QuerySet[Any]:
         from fanxing.platforms.models import Platform
+        from fanxing.platforms.selectors import active_q
 
-        year = period.year
         return Platform.objects.filter(
-            Q(revoked_year__isnull=True) | Q(revoked_year__gt=year),
-            _of(organisation, "host"),
-            level__in=levels,
-            recognised_year__lte=year,
+            active_q(period.year), _of(organisation, "host"), level__in=levels
         ).order_by("level", "name")
 
     return records
@@ -225,7 +222,7 @@ FORMULAS: tuple[Formula, ...] = (
         "市级以上科技创新平台",
         "家",
         "平台",
-        platforms_at(CITY_LEVEL_AND_ABOVE),
+        platforms_at(CITY_AND_ABOVE),
         per_organisation=True,
         stock=True,
         description="国家级、省级、市级平台中，认定年份不晚于当年且当年未撤销的",
