@@ -6,6 +6,7 @@ technology manager working a lead from the board to its end, and an office keepi
 (the sub-type list following the type) and recording its first payment.
 """
 
+import datetime
 import os
 import shutil
 from decimal import Decimal
@@ -179,3 +180,27 @@ class BrowserTest(StaticLiveServerTestCase):
         page.click("button:has-text('保存')")
         page.wait_for_url(f"{self.live_server_url}/deals/contracts/{contract.pk}/")
         self.assertEqual([p.amount for p in contract.payments.all()], [Decimal(70)])
+
+    def test_the_latest_leaderboard_draws_its_charts(self) -> None:
+        from fanxing.deals.models import TechContract
+        from fanxing.reports import services
+
+        services.indicators_sync()
+        TechContract.objects.create(
+            number="QDU-2025-XK-001",
+            title="海水养殖尾水处理技术普通许可",
+            kind="licence",
+            subkind="ordinary",
+            organisation=self.qdu,
+            amount=Decimal("120"),
+            signed_on=datetime.date(2025, 3, 2),
+        )
+        board = services.leaderboard_save(by=None, year=2025, ends_on=datetime.date(2025, 11, 30))
+        services.leaderboard_publish(by=None, board=board)
+        page = self.page
+        page.goto(f"{self.live_server_url}/")
+        page.click("#home-leaderboard")
+        page.wait_for_url(f"{self.live_server_url}/reports/leaderboard/2025/")
+        page.wait_for_selector("#chart-organisations canvas")
+        self.assertEqual(page.locator(".lb-chart canvas").count(), 3)  # organisations, fields, contracts
+        self.assertEqual(page.get_attribute("[data-key='contracts.all.amount']", "data-value"), "120")
