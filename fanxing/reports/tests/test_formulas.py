@@ -2,6 +2,7 @@
 sum of exactly the records records_of lists)."""
 
 from decimal import Decimal
+from pathlib import Path
 
 from fanxing.core.workflow import Status
 from fanxing.events.models import Event
@@ -9,6 +10,7 @@ from fanxing.events.tests.factories import make_event
 from fanxing.managers.models import TrainingRecord
 from fanxing.reports import selectors as s
 from fanxing.reports.formulas import Period
+from fanxing.reports.models import Indicator
 from fanxing.reports.tests.base import YEAR, ReportsTestCase, day, make_contract, make_platform, moment
 from tests.base import make_achievement, make_demand, make_profile
 
@@ -125,3 +127,15 @@ class FormulaTest(ReportsTestCase):
 
         self.assertEqual(growth.value, Decimal("50.00"))
         self.assertIsNone(ratio.value)  # no statistics entered
+
+
+class DocumentationTest(ReportsTestCase):
+    def test_every_indicator_is_documented_with_its_code(self) -> None:
+        docs = (Path(__file__).resolve().parents[3] / "docs" / "indicators.md").read_text(encoding="utf-8")
+        undocumented = [
+            code
+            for code in Indicator.objects.values_list("code", flat=True)
+            if f"`{code}`" not in docs
+            and f"`{code.rsplit('.', 1)[0]}.projects` / `.{code.rsplit('.', 1)[1]}`" not in docs
+        ]
+        self.assertEqual(undocumented, [])
