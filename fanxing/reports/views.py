@@ -72,7 +72,7 @@ def leaderboard_latest(request: HttpRequest) -> HttpResponse:
     """The latest published leaderboard; a page saying there is none yet (404) before the first."""
     board = s.latest_published_leaderboard()
     if board is None:
-        return render(request, "reports/leaderboard_none.html", {"section": SECTION}, status=404)
+        return render(request, "reports/leaderboard_none.html", {"section": "leaderboard"}, status=404)
     return redirect("reports:leaderboard", board.year)
 
 
@@ -81,7 +81,7 @@ def leaderboard(request: HttpRequest, year: int) -> HttpResponse:
     if not s.leaderboard_visible(request.user, year):
         raise Http404("没有这个年度的成果榜单")
     context = html.context(report.build(year), with_charts=True)
-    context.update(section=SECTION, years=s.leaderboard_years(request.user))
+    context.update(section="leaderboard", years=s.leaderboard_years(request.user))
     return render(request, "reports/leaderboard.html", context)
 
 

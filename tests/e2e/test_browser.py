@@ -2,8 +2,8 @@
 
 The pages that matter: a library list filtered with HTMX without a full reload, the road of an
 achievement from the transfer office's form through the bureau's review to the public list, a
-technology manager working a lead from the board to its end, and an office keeping a licence contract
-(the sub-type list following the type) and recording its first payment.
+technology manager working a lead from the board to its end, an office keeping a licence contract
+(the sub-type list following the type) and recording its first payment, and the leaderboard's charts.
 """
 
 import datetime

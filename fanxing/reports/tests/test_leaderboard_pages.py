@@ -44,6 +44,8 @@ class LeaderboardPageTest(LeaderboardTestCase):
         self.assertContains(response, "统计期间 <span data-period-start>2025-01-01</span> 至")
         self.assertContains(response, 'id="leaderboard-charts"')
         self.assertContains(response, "vendor/echarts")
+        menu = f'href="{reverse("reports:leaderboard_latest")}">成果榜单</a>'
+        self.assertContains(response, menu)
         shown = dict(page_figures(response.content.decode()).figures)
         self.assertEqual(shown["contracts.all.amount"], "500.5")
 
