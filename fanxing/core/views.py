@@ -84,6 +84,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": permissions.can_edit_organisation(request.user, organisation),
             "can_view_ledger": organisation.is_research
             and permissions.can_view_ledger(request.user, organisation),
+            "can_view_figures": permissions.can_view_organisation_figures(request.user, organisation.pk),
             "section": "organisations",
         },
     )

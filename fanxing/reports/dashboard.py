@@ -189,6 +189,7 @@ class Cell:
     dimension: str = ""  # with `slice`: the slice of them ("" for the whole figure)
     slice: str = ""
     amount: Decimal | None = None
+    organisation_id: int | None = None  # a row of organisations: whose figures page it opens
 
 
 def by_field(year: int) -> list[Cell]:
@@ -254,6 +255,7 @@ def top_organisations(year: int, limit: int = 10) -> list[Cell]:
             Decimal(row["n"]),
             f"{row['organisation__code'] or 'org' + str(row['organisation'])}.{rest}",
             amount=_money(row["amount"]),
+            organisation_id=row["organisation"],
         )
         for row in rows
     ]

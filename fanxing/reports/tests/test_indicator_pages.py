@@ -89,6 +89,14 @@ class PermissionMatrixTest(PagesTestCase):
                     f'href="{reverse("reports:leaderboards")}"' in content, name == "bureau_admin"
                 )
 
+    def test_an_organisations_page_links_to_its_figures_for_those_who_may_open_them(self) -> None:
+        link = f'href="{reverse("reports:organisation", args=[self.qdu.pk])}"'
+        for name in ALL:
+            self.as_user(name)
+            content = self.client.get(reverse("core:organisation", args=[self.qdu.pk])).content.decode()
+            with self.subTest(name):
+                self.assertEqual(link in content, name in VIEWERS | {"tto_admin", "tto_staff"})
+
     def test_the_forms_post_only_for_those_the_rule_allows(self) -> None:
         url = reverse("reports:indicator", args=["stats.gdp"]) + f"?year={YEAR}"
         value = {
