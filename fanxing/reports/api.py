@@ -20,6 +20,7 @@ from fanxing.core.schemas import InputSchema
 from fanxing.reports import dashboard, services
 from fanxing.reports import selectors as s
 from fanxing.reports.models import Indicator, Target
+from fanxing.reports.views import may_see_figure
 
 router = Router(tags=["指标"])
 
@@ -138,17 +139,16 @@ def list_indicators(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/indicators/{code}/figures", summary="指标的年度数值（全区或某机构）")
 def get_figure(request: HttpRequest, code: str, query: Query[FigureQuery]) -> dict[str, Any]:
-    user, indicator = _user(request), _indicator(code)
-    year = query.year or dashboard.default_year()
-    if query.organisation is None:
-        _require_view(user)
-        return figure_out(s.figure(indicator, year), year)
-    organisation = get_object_or_404(Organisation, pk=query.organisation)
-    if not permissions.can_view_organisation_figures(user, organisation.pk):
-        raise PermissionDenied("只有该机构的管理员、工作人员和科技局可以查看机构指标")
-    if not s.per_organisation(indicator):
+    """The figure page's rule: the bureau and the experts; an organisation's office its own figures; everyone
+    once the year's leaderboard is published."""
+    indicator, year = _indicator(code), query.year or dashboard.default_year()
+    organisation = get_object_or_404(Organisation, pk=query.organisation) if query.organisation else None
+    if organisation is not None and not s.per_organisation(indicator):
         raise ValidationError({"organisation": f"“{indicator.name}”不按机构统计"})
-    return figure_out(s.figure(indicator, year, organisation), year)
+    found = s.figure(indicator, year, organisation)
+    if not may_see_figure(request, found, year):
+        raise PermissionDenied("无权查看该指标：请以科技局管理员、评审专家或本机构账号登录")
+    return figure_out(found, year)
 
 
 @router.post("/indicators/{code}/values", response={201: dict}, summary="填报数值（科技局）")

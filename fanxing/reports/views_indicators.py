@@ -168,6 +168,8 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         if name not in ACTIONS:
             raise Http404("没有这个操作")
         action = ACTIONS[name]
+        if name == "value" and indicator.kind != Indicator.Kind.ENTERED:
+            raise Http404("该指标由平台记录计算，不能填报")
         if not action.allowed(request.user):
             raise PermissionDenied("无权执行该操作")
         form = bound[name] = action.form(request.POST, prefix=name)

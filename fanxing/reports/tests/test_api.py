@@ -5,8 +5,8 @@ from decimal import Decimal
 from typing import Any
 
 from fanxing.reports.models import Comment, IndicatorValue, Target
-from fanxing.reports.services import target_save
-from fanxing.reports.tests.base import YEAR, ReportsTestCase, make_contract
+from fanxing.reports.services import leaderboard_publish, leaderboard_save, target_save
+from fanxing.reports.tests.base import YEAR, ReportsTestCase, day, make_contract
 
 API = "/api/v1"
 
@@ -62,6 +62,11 @@ class IndicatorApiTest(ReportsTestCase):
             self.get(self.other_staff, url, year=YEAR, organisation=self.qdu.pk).status_code, 403
         )
         self.assertEqual(self.get(self.tto_staff, url, year=YEAR).status_code, 403)
+        board = leaderboard_save(by=self.bureau_admin, year=YEAR, ends_on=day(12, 31))
+        leaderboard_publish(by=self.bureau_admin, board=board)
+        self.assertEqual(
+            self.get(None, url, year=YEAR).json()["value"], 2.0
+        )  # published: public, as the page
         refused = self.get(self.bureau_admin, "/indicators/stats.gdp/figures", organisation=self.qdu.pk)
         self.assertEqual((refused.status_code, list(refused.json()["errors"])), (422, ["organisation"]))
 

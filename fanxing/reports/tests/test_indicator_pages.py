@@ -156,6 +156,14 @@ class FormsTest(PagesTestCase):
         self.assertIn("tolerance", response.context["forms"]["target"].errors)  # type: ignore[attr-defined]
         self.assertFalse(IndicatorValue.objects.exists() or Target.objects.exists())
 
+    def test_a_computed_indicator_offers_no_value_form_and_takes_no_value(self) -> None:
+        data = {"action": "value", "value-value": "1", "value-as_of": "2024-10-31", "value-source": "统计局"}
+
+        self.assertEqual(self.post("contracts.all.projects", data).status_code, 404)  # type: ignore[attr-defined]
+        page = self.client.get(reverse("reports:indicator", args=["contracts.all.projects"]))
+        self.assertNotContains(page, 'id="value-form"')
+        self.assertFalse(IndicatorValue.objects.exists())
+
     def test_a_target_set_is_evaluated_on_the_page_and_a_comment_is_tied_to_it(self) -> None:
         self.post(
             "contracts.all.projects",
