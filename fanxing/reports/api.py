@@ -177,7 +177,7 @@ def set_target(request: HttpRequest, code: str, year: int, payload: TargetIn) ->
         tolerance=payload.tolerance,
         note=payload.note,
     )
-    result = next(r for r in s.target_results(year) if r.target.pk == target.pk)
+    result = next(r for r in s.target_results(year, indicator=target.indicator) if r.target.pk == target.pk)
     return target_out(result)
 
 

@@ -292,14 +292,17 @@ class TargetResult:
     evaluation: evaluation.Evaluation
 
 
-def target_results(year: int, today: datetime.date | None = None) -> list[TargetResult]:
-    """Each target of the year with the figure it is evaluated on and the evaluation."""
+def target_results(
+    year: int, today: datetime.date | None = None, *, indicator: Indicator | None = None
+) -> list[TargetResult]:
+    """Each target of the year (of one indicator, if given) with the figure it is evaluated on and the
+    evaluation."""
     period = period_for(year)
     share = elapsed_share(period, today)
     results = []
-    targets = Target.objects.filter(year=year).select_related(
-        "indicator", "indicator__numerator", "indicator__denominator", "organisation"
-    )
+    targets = Target.objects.filter(
+        year=year, **({"indicator": indicator} if indicator else {})
+    ).select_related("indicator", "indicator__numerator", "indicator__denominator", "organisation")
     for target in targets:
         found = figure(target.indicator, year, target.organisation, period=period)
         verdict = evaluation.evaluate(

@@ -201,7 +201,8 @@ def detail_context(
     request: HttpRequest, indicator: Indicator, year: int, target: Target | None, bound: dict[str, forms.Form]
 ) -> dict[str, Any]:
     user = request.user
-    result = next((r for r in s.target_results(year) if target and r.target.pk == target.pk), None)
+    results = s.target_results(year, indicator=indicator) if target else []
+    result = next((r for r in results if r.target.organisation_id is None), None)
     formula = BY_CODE.get(indicator.formula) if indicator.kind == Indicator.Kind.COMPUTED else None
     entered = indicator.kind == Indicator.Kind.ENTERED
     return {
