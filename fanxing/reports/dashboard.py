@@ -88,14 +88,19 @@ class Series:
     points: list[tuple[int, Decimal | None]]  # (year, value)
 
 
-def trend(indicator: Indicator, year: int, span: int = SPAN) -> Series:
-    """The indicator's value in each of the `span` years up to `year` (each over its own period)."""
-    years = range(year - span + 1, year + 1)
-    return Series(indicator, [(y, value_for(indicator, s.period_for(y))) for y in years])
+def periods(year: int, span: int = SPAN) -> list[Period]:
+    """The periods of the `span` years up to `year`, oldest first."""
+    return [s.period_for(y) for y in range(year - span + 1, year + 1)]
+
+
+def trend(indicator: Indicator, year: int, spans: list[Period] | None = None) -> Series:
+    """The indicator's value in each of the five years up to `year` (each over its own period)."""
+    return Series(indicator, [(p.year, value_for(indicator, p)) for p in spans or periods(year)])
 
 
 def trends(year: int, codes: tuple[str, ...]) -> list[Series]:
-    return [trend(i, year) for i in indicators_by_code(codes)]
+    spans = periods(year)
+    return [trend(i, year, spans) for i in indicators_by_code(codes)]
 
 
 def chart_of(series: list[Series], kind: str = "line") -> dict[str, Any]:
