@@ -3,6 +3,8 @@ figure's drill-down (or a breakdown cell's) lists exactly the records it counts.
 
 from decimal import Decimal
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from fanxing.reports import dashboard
@@ -284,6 +286,17 @@ class DashboardTest(PagesTestCase):
         self.assertEqual(progress[1]["series"][0]["data"][-1], 3.0)
         export = self.client.get(reverse("reports:dashboard"), {"year": YEAR, "export": "xlsx"})
         self.assertIn("spreadsheetml", export["Content-Type"])
+
+    def test_the_dashboard_costs_the_same_queries_however_many_records_it_counts(self) -> None:
+        self.login(self.bureau_admin)
+        url = reverse("reports:dashboard") + f"?year={YEAR}"
+        with CaptureQueriesContext(connection) as few:
+            self.client.get(url)
+        for organisation in (self.qdu, self.ouc, self.haichuan):
+            make_contract(organisation, "service", "10")
+            make_achievement(organisation, published_at=moment(4))
+        with self.assertNumQueries(len(few.captured_queries)):
+            self.client.get(url)
 
     def test_the_indicator_list_filters_by_group_and_kind_and_exports(self) -> None:
         self.login(self.bureau_admin)
