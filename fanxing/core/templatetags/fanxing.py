@@ -1,5 +1,6 @@
-"""Template helpers: Bootstrap classes on form widgets, query-string building."""
+"""Template helpers: Bootstrap classes on form widgets, query-string building, plain decimals."""
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms, template
@@ -73,3 +74,11 @@ def highlight(text: str, terms: Any) -> str:
         return escaped
     pattern = re.compile("|".join(re.escape(w) for w in words))
     return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped))
+
+
+@register.filter
+def plain(value: Any) -> Any:
+    """A decimal without trailing zeros and never in exponent form: 330.0000 → 330, 57.5000 → 57.5."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return value
