@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 
 from fanxing.accounts import permissions
-from fanxing.core.io.importing import CHUNK, Importer, Rollback, RowPlan, batched, unchanged
+from fanxing.core.io.importing import CHUNK, RowPlan, ServiceImporter, batched, unchanged
 from fanxing.deals.models import ContractParty, TechContract
 from fanxing.deals.services import contract_register, contract_save
 from fanxing.deals.services.contracts import CONTRACT_FIELDS, REGISTRATION_FIELDS
@@ -29,27 +29,9 @@ ROLES = {
 REGISTRATION_DETAILS = ("registration_number", "registered_on", "certified_amount")
 
 
-class ContractImporter(Importer):
+class ContractImporter(ServiceImporter):
     """The importer of technology contracts: plans like the others, writes through the contract services
     (also for a dry run, then rolled back) so that every rule of theirs is reported row by row."""
-
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        self.total = len(self.table.rows) * 2
-
-    def run(self) -> Any:
-        plans = self.plan()
-        bad = {p.row for p in self.report.problems}
-        try:
-            with transaction.atomic():
-                self.write([plan for plan in plans if plan.row not in bad])
-                if self.report.problems or self.report.dry_run:
-                    raise Rollback
-            self.report.committed = True
-        except Rollback:
-            pass
-        self.report.problems.sort(key=lambda p: (p.row, self.order.get(p.column, len(self.order))))
-        return self.report
 
     def load_existing(self) -> dict[str, Any]:
         numbers = sorted({str(row.get("number", "")).strip() for _, row in self.table.rows} - {""})

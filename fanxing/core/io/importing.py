@@ -459,6 +459,30 @@ class Importer:
                 return ref
 
 
+class ServiceImporter(Importer):
+    """An importer whose rows are written through the kind's service even for a dry run (then rolled back),
+    so every rule of the service is reported row by row; the rows that planned cleanly are written in one
+    transaction, kept only when no row has a problem and it is not a dry run."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.total = len(self.table.rows) * 2
+
+    def run(self) -> ImportReport:
+        plans = self.plan()
+        bad = {p.row for p in self.report.problems}
+        try:
+            with transaction.atomic():
+                self.write([plan for plan in plans if plan.row not in bad])
+                if self.report.problems or self.report.dry_run:
+                    raise Rollback
+            self.report.committed = True
+        except Rollback:
+            pass
+        self.report.problems.sort(key=lambda p: (p.row, self.order.get(p.column, len(self.order))))
+        return self.report
+
+
 class ModelCheck:
     """`Model.full_clean()` for thousands of rows: the same checks, with the ones that ask the database
     remembered. A foreign key's existence and a check constraint's verdict depend only on the values

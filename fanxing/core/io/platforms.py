@@ -11,34 +11,16 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from fanxing.core.io.importing import CHUNK, Importer, Rollback, RowPlan, batched, unchanged
+from fanxing.core.io.importing import CHUNK, RowPlan, ServiceImporter, batched, unchanged
 from fanxing.core.io.kinds.platforms import PlatformLookups
 from fanxing.platforms.models import Platform
 from fanxing.platforms.services import platform_save
 
 
-class PlatformImporter(Importer):
+class PlatformImporter(ServiceImporter):
     """Plans like the others; writes through the platform service (also for a dry run, then rolled back)."""
 
     lookups_class = PlatformLookups
-
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        self.total = len(self.table.rows) * 2
-
-    def run(self) -> Any:
-        plans = self.plan()
-        bad = {p.row for p in self.report.problems}
-        try:
-            with transaction.atomic():
-                self.write([plan for plan in plans if plan.row not in bad])
-                if self.report.problems or self.report.dry_run:
-                    raise Rollback
-            self.report.committed = True
-        except Rollback:
-            pass
-        self.report.problems.sort(key=lambda p: (p.row, self.order.get(p.column, len(self.order))))
-        return self.report
 
     def load_existing(self) -> dict[str, Any]:
         names = sorted({str(row.get("name", "")).strip() for _, row in self.table.rows} - {""})
