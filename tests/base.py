@@ -24,6 +24,18 @@ from fanxing.demands.models import Demand
 from fanxing.managers.models import ExpertProfile, ManagerProfile
 
 PASSWORD = "Fanxing-test-2026"
+# Every persona, and "anonymous" for a visitor: the rows of the permission matrices.
+PERSONAS = [
+    "anonymous",
+    "bureau_admin",
+    "tto_admin",
+    "tto_staff",
+    "other_staff",
+    "enterprise_user",
+    "outsider",
+    "manager",
+    "expert",
+]
 _seq = itertools.count(1)
 
 
@@ -126,3 +138,17 @@ class PersonasTestCase(TestCase):
 
     def login(self, user: User) -> None:
         self.client.force_login(user)
+
+    def as_user(self, name: str) -> None:
+        """Sign in as a persona by name (or out, for "anonymous")."""
+        self.client.logout()
+        if name != "anonymous":
+            self.login(getattr(self, name))
+
+    def statuses(self, url: str, method: str = "get", data: dict[str, str] | None = None) -> dict[str, int]:
+        """The status each persona gets for a request."""
+        found = {}
+        for name in PERSONAS:
+            self.as_user(name)
+            found[name] = getattr(self.client, method)(url, data or {}).status_code
+        return found

@@ -15,31 +15,16 @@ from fanxing.accounts.models import AccessRequest, Role
 from fanxing.core.workflow import Status, Visibility
 from fanxing.deals.models import Lead
 from fanxing.deals.services import contract_save
-from tests.base import PersonasTestCase, make_achievement, make_demand, make_profile, make_user
+from tests.base import PERSONAS, PersonasTestCase, make_achievement, make_demand, make_profile, make_user
 
 SECRET_PHONE = "0532-85950001"
-ALL = [
-    "anonymous",
-    "bureau_admin",
-    "tto_admin",
-    "tto_staff",
-    "other_staff",
-    "enterprise_user",
-    "outsider",
-    "manager",
-    "expert",
-]
+ALL = PERSONAS
 QDU_EDITORS = {"bureau_admin", "tto_admin", "tto_staff"}
 HAICHUAN = {"bureau_admin", "enterprise_user"}  # 青岛海川科技 and the bureau
 
 
 class AchievementMatrixTest(PersonasTestCase):
     """Records of 青岛大学 (own for tto_admin and tto_staff, other for everyone else)."""
-
-    def as_user(self, name: str) -> None:
-        self.client.logout()
-        if name != "anonymous":
-            self.login(getattr(self, name))
 
     def get_status(self, name: str, url: str) -> int:
         self.as_user(name)
@@ -377,11 +362,6 @@ class LeadMatrixTest(PersonasTestCase):
             demand=make_demand(self.haichuan), achievement=make_achievement(self.qdu), manager=self.manager
         )
 
-    def as_user(self, name: str) -> None:
-        self.client.logout()
-        if name != "anonymous":
-            self.login(getattr(self, name))
-
     def test_the_lead_page_and_list_show_to_its_manager_both_organisations_and_the_bureau(self) -> None:
         readers = {"bureau_admin", "manager", "tto_admin", "tto_staff", "enterprise_user"}
         url = reverse("deals:lead", args=[self.lead.pk])
@@ -431,15 +411,6 @@ class ContractMatrixTest(PersonasTestCase):
             ],
         )
 
-    def statuses(self, url: str) -> dict[str, int]:
-        found = {}
-        for name in ALL:
-            self.client.logout()
-            if name != "anonymous":
-                self.login(getattr(self, name))
-            found[name] = self.client.get(url).status_code
-        return found
-
     def test_the_contract_is_read_by_its_office_the_other_party_and_the_bureau(self) -> None:
         readers = QDU_EDITORS | {"enterprise_user"}
         expected = {name: 200 if name in readers else 404 for name in ALL} | {"anonymous": 302}
@@ -474,15 +445,6 @@ class EventMatrixTest(PersonasTestCase):
         from fanxing.events.tests.factories import make_event
 
         self.event = make_event(self.qdu)
-
-    def statuses(self, url: str) -> dict[str, int]:
-        found = {}
-        for name in ALL:
-            self.client.logout()
-            if name != "anonymous":
-                self.login(getattr(self, name))
-            found[name] = self.client.get(url).status_code
-        return found
 
     def test_a_published_event_is_public(self) -> None:
         self.assertEqual(
@@ -559,15 +521,6 @@ class CompetitionMatrixTest(PersonasTestCase):
         judge = Judge.objects.create(competition=self.competition, user=self.expert)
         self.assignment = Assignment.objects.create(judge=judge, entry=entry)
 
-    def statuses(self, url: str) -> dict[str, int]:
-        found = {}
-        for name in ALL:
-            self.client.logout()
-            if name != "anonymous":
-                self.login(getattr(self, name))
-            found[name] = self.client.get(url).status_code
-        return found
-
     def test_the_competition_page_is_public(self) -> None:
         url = reverse("competitions:detail", args=[self.competition.pk])
         self.assertEqual(self.statuses(url), dict.fromkeys(ALL, 200))
@@ -612,15 +565,6 @@ class PlatformMatrixTest(PersonasTestCase):
             recognised_year=2010,
             park=self.park,
         )
-
-    def statuses(self, url: str) -> dict[str, int]:
-        found = {}
-        for name in ALL:
-            self.client.logout()
-            if name != "anonymous":
-                self.login(getattr(self, name))
-            found[name] = self.client.get(url).status_code
-        return found
 
     def test_the_register_and_a_platform_are_public(self) -> None:
         for url in (reverse("platforms:list"), reverse("platforms:detail", args=[self.platform.pk])):

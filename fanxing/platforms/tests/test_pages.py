@@ -11,15 +11,6 @@ from tests.test_permission_matrix import ALL
 
 
 class PlatformPagesTest(PlatformTestCase):
-    def statuses(self, url: str) -> dict[str, int]:
-        found = {}
-        for name in ALL:
-            self.client.logout()
-            if name != "anonymous":
-                self.login(getattr(self, name))
-            found[name] = self.client.get(url).status_code
-        return found
-
     def names(self, **query: object) -> set[str]:
         response = self.client.get(reverse("platforms:list"), query)
         return {p.name for p in response.context["page"]}

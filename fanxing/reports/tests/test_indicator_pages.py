@@ -20,19 +20,9 @@ from fanxing.reports.tests.base import (
     make_platform,
     moment,
 )
-from tests.base import make_achievement
+from tests.base import PERSONAS, make_achievement
 
-ALL = [
-    "anonymous",
-    "bureau_admin",
-    "tto_admin",
-    "tto_staff",
-    "other_staff",
-    "enterprise_user",
-    "outsider",
-    "manager",
-    "expert",
-]
+ALL = PERSONAS
 VIEWERS = {"bureau_admin", "expert"}
 
 
@@ -43,18 +33,6 @@ class PagesTestCase(ReportsTestCase):
         cls.licence = make_contract(cls.qdu, "licence", "120")
         cls.transfer = make_contract(cls.ouc, "transfer", "80")
         cls.development = make_contract(cls.qdu, "development", "300")
-
-    def as_user(self, name: str) -> None:
-        self.client.logout()
-        if name != "anonymous":
-            self.login(getattr(self, name))
-
-    def statuses(self, url: str, method: str = "get", data: dict[str, str] | None = None) -> dict[str, int]:
-        found = {}
-        for name in ALL:
-            self.as_user(name)
-            found[name] = getattr(self.client, method)(url, data or {}).status_code
-        return found
 
     def allowed(self, found: dict[str, int]) -> set[str]:
         self.assertEqual(found["anonymous"], 302)  # to the login page
