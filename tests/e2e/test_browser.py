@@ -204,3 +204,27 @@ class BrowserTest(StaticLiveServerTestCase):
         page.wait_for_selector("#chart-organisations canvas")
         self.assertEqual(page.locator(".lb-chart canvas").count(), 3)  # organisations, fields, contracts
         self.assertEqual(page.get_attribute("[data-key='contracts.all.amount']", "data-value"), "120")
+
+    def test_the_bureau_enters_a_statistic_sets_a_target_and_sees_it_evaluated(self) -> None:
+        from fanxing.reports import services
+
+        services.indicators_sync()
+        self.sign_in("bureau_admin")
+        page = self.page
+        page.goto(f"{self.live_server_url}/reports/indicators/stats.gdp/?year=2025")
+        page.wait_for_selector(".fx-chart canvas")  # the five-year trend is drawn
+        page.fill("#id_value-value", "1150")
+        page.fill("#id_value-as_of", "2025-11-30")
+        page.click("#value-form button")  # no source: refused, naming the field, nothing written
+        page.wait_for_selector("#value-form .invalid-feedback, #value-form .text-danger")
+        self.assertIn("来源", page.inner_text("#value-form"))
+        self.assertIn("本年度尚未填报", page.inner_text("#values"))
+        page.fill("#id_value-source", "崂山区统计局《2025年1—11月主要经济指标》")
+        page.click("#value-form button")
+        page.wait_for_selector("#values td:has-text('1150')")
+        self.assertIn("1150", page.inner_text("#figure [data-value]"))
+        page.fill("#id_target-value", "1100")
+        page.click("#target-form button")
+        page.wait_for_selector("#target [data-verdict]")
+        self.assertEqual(page.get_attribute("#target [data-verdict]", "data-verdict"), "met")
+        self.assertIn("1150", page.inner_text("#rule"))
