@@ -14,7 +14,7 @@ from fanxing.core.models import Organisation, TechField
 from fanxing.core.schemas import InputSchema, PageQuery, clean_text_nulls, paginate, partial_schema
 from fanxing.platforms import selectors, services
 from fanxing.platforms.models import IndustryChain, Park, Platform, PlatformType
-from fanxing.platforms.selectors import CITY_AND_ABOVE_CODE, PlatformFilters
+from fanxing.platforms.selectors import ALL_STATUSES, CITY_AND_ABOVE_CODE, PlatformFilters
 
 router = Router(tags=["创新平台"])
 LEVELS = "、".join([*Platform.Level.values, CITY_AND_ABOVE_CODE])
@@ -28,7 +28,9 @@ class PlatformQuery(PageQuery):
     park: int | None = Field(None, description="园区编号，见 /platforms/parks；0 为未入园")
     chain: int | None = Field(None, description="产业链编号，见 /platforms/chains；0 为未归属产业链")
     host: int | None = Field(None, description="依托单位（机构）编号")
-    status: str = Field("", description="状态：" + "、".join(Platform.Status.values))
+    status: str = Field(
+        "", description="状态：" + "、".join(Platform.Status.values) + "；空为在册（不含已撤销），all 为全部"
+    )
     year: int | None = Field(None, description="在该年度有效：认定年份不晚于该年，且当年未撤销")
     recognised: int | None = Field(None, description="认定年份")
     q: str = Field("", description="平台名称、依托单位或简介中的词，多个词以空格分隔")
@@ -105,7 +107,7 @@ def query_filters(query: PlatformQuery) -> PlatformFilters:
     errors: dict[str, list[str]] = {}
     if query.level and query.level not in [*Platform.Level.values, CITY_AND_ABOVE_CODE]:
         errors["level"] = [f"未知的级别“{query.level}”，可选：{LEVELS}"]
-    if query.status and query.status not in Platform.Status.values:
+    if query.status and query.status not in (*Platform.Status.values, ALL_STATUSES):
         errors["status"] = [f"未知的状态“{query.status}”，可选：{'、'.join(Platform.Status.values)}"]
     if errors:
         raise ValidationError(errors)

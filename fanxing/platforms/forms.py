@@ -6,7 +6,12 @@ from django import forms
 
 from fanxing.core.models import Organisation
 from fanxing.platforms.models import IndustryChain, Park, Platform, PlatformType
-from fanxing.platforms.selectors import CITY_AND_ABOVE_CODE, CITY_AND_ABOVE_LABEL, PlatformFilters
+from fanxing.platforms.selectors import (
+    ALL_STATUSES,
+    CITY_AND_ABOVE_CODE,
+    CITY_AND_ABOVE_LABEL,
+    PlatformFilters,
+)
 
 FIELD_WIDGETS = {
     "description": forms.Textarea(attrs={"rows": 4}),
@@ -72,7 +77,13 @@ class PlatformFilterForm(forms.Form):
     chain = forms.TypedChoiceField(label="产业链", required=False, coerce=int, empty_value=None)
     host = forms.TypedChoiceField(label="依托单位", required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(
-        label="状态", required=False, choices=[("", "全部状态"), *Platform.Status.choices]
+        label="状态",
+        required=False,
+        choices=[
+            ("", "在册（不含已撤销）"),
+            *Platform.Status.choices,
+            (ALL_STATUSES, "全部状态（含已撤销）"),
+        ],
     )
     year = forms.IntegerField(label="有效年度", required=False, min_value=1950, max_value=2100)
     recognised = forms.IntegerField(label="认定年份", required=False, min_value=1950, max_value=2100)

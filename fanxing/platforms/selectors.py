@@ -18,6 +18,7 @@ CITY_AND_ABOVE = (Level.NATIONAL, Level.PROVINCIAL, Level.MUNICIPAL)
 # The level filter takes a level's code or this one for national, provincial and municipal together.
 CITY_AND_ABOVE_CODE = "city"
 CITY_AND_ABOVE_LABEL = "市级以上"
+ALL_STATUSES = "all"
 
 
 def active_q(year: int) -> Q:
@@ -43,6 +44,7 @@ class PlatformFilters:
     park: int | None = None  # 0: in no park
     chain: int | None = None  # 0: on no chain
     host: int | None = None
+    # a status's code; ALL_STATUSES every one; "" those not revoked (with `year`: those in force that year)
     status: str = ""
     year: int | None = None  # in force in that year (the counting rule)
     recognised: int | None = None  # recognised in that year
@@ -60,8 +62,12 @@ def filter_platforms(qs: QuerySet[Platform], filters: PlatformFilters) -> QueryS
             qs = qs.filter(**{f"{name}__isnull": True})  # 0: in no park, on no chain
         elif value is not None:
             qs = qs.filter(**{f"{name}_id": value})
-    if filters.status:
+    if filters.status == ALL_STATUSES:
+        pass
+    elif filters.status:
         qs = qs.filter(status=filters.status)
+    elif filters.year is None:  # the register shows the recognised ones unless asked for revoked ones
+        qs = qs.exclude(status=Platform.Status.REVOKED)
     if filters.year is not None:
         qs = qs.filter(active_q(filters.year))
     if filters.recognised is not None:
