@@ -335,7 +335,7 @@ def value_by(indicator: Indicator, period: Period) -> Decimal | None:
             .order_by("-as_of", "-pk")
             .first()
         )
-        return latest.value.normalize() if latest else None
+        return s.plain(latest.value) if latest else None
     return value_for(indicator, period)
 
 

@@ -130,7 +130,7 @@ def export_rows(context: dict[str, Any]) -> list[list[Any]]:
         rows.append(
             [
                 "目标执行",
-                f"{result.target.indicator.name}（目标 {result.target.value.normalize()}，{result.evaluation.verdict.label}）",
+                f"{result.target.indicator.name}（目标 {s.plain(result.target.value)}，{result.evaluation.verdict.label}）",
                 year,
                 result.figure.value,
                 result.figure.unit,

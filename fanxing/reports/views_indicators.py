@@ -108,9 +108,7 @@ def list_export(rows: list[Row], year: int) -> list[list[Any]]:
             r.figure.unit,
             r.figure.change,
             r.figure.records,
-            f"{r.result.target.get_direction_display()} {r.result.target.value.normalize()}"
-            if r.result
-            else "",
+            f"{r.result.target.get_direction_display()} {s.plain(r.result.target.value)}" if r.result else "",
             r.result.evaluation.verdict.label if r.result else "",
         ]
         for r in rows
@@ -192,7 +190,7 @@ def target_initial(target: Target | None) -> dict[str, Any]:
     return {
         "value": s.plain(target.value),
         "direction": target.direction,
-        "tolerance": target.tolerance.normalize(),
+        "tolerance": s.plain(target.tolerance),
         "note": target.note,
     }
 
