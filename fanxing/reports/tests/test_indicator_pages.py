@@ -161,6 +161,9 @@ class FormsTest(PagesTestCase):
         self.assertEqual(page.context["result"].evaluation.verdict, "missed")  # 3 of 4, the year is over
         self.assertEqual(Comment.objects.get().target, Target.objects.get())
         self.assertContains(page, "技术开发合同偏少")
+        # round figures as a person writes them, never in exponent form (Decimal.normalize gives 1E+1)
+        self.assertEqual(page.context["forms"]["target"]["tolerance"].value(), Decimal(10))
+        self.assertNotIn("E+", page.content.decode())
 
     def test_the_leaderboards_are_saved_published_and_withdrawn(self) -> None:
         self.login(self.bureau_admin)
