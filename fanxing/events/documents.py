@@ -38,7 +38,7 @@ def agenda_pdf(event: Event, registration: Registration, meetings: list[Meeting]
     cell = ParagraphStyle("cell", fontName=font, fontSize=9, leading=12)
     starts = timezone.localtime(event.starts_at)
     story = [
-        Paragraph(f"{event.title} · 洽谈日程", title),
+        Paragraph(f"{event.title}　洽谈日程", title),
         Spacer(1, 3 * mm),
         Paragraph(f"参会机构：{registration.organisation}　参会人：{registration.person}", body),
         Paragraph(f"时间：{starts:%Y-%m-%d %H:%M}　地点：{event.place or event.online_url}", body),

@@ -96,7 +96,7 @@ def indicators_sync() -> int:
 
 def _check_year(year: int) -> None:
     if not 2000 <= year <= 2100:
-        raise ValidationError({"year": "年度应为四位年份"})
+        raise ValidationError({"year": f"年度“{year}”应在 2000 到 2100 之间"})
 
 
 @transaction.atomic

@@ -254,7 +254,7 @@ def as_pdf(report: dict[str, Any]) -> bytes:
     story: list[Flowable] = [
         Paragraph(_esc(report["title"]), st["title"]),
         Paragraph(
-            f"{report['district']} · 统计期间 {period['start']} 至 {period['end']} · {published} · "
+            f"{report['district']}　｜　统计期间 {period['start']} 至 {period['end']}　｜　{published}　｜　"
             f"生成于 {report['generated_at'][:10]}",
             st["meta"],
         ),

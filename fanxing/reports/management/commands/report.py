@@ -14,6 +14,12 @@ from fanxing.reports import report
 from fanxing.reports.renderers import FORMATS, render
 
 
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 class Command(BaseCommand):
     help = "生成年度科技成果榜单（json、html、pdf 或 xlsx）"
 
@@ -25,7 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         year, fmt, out = options["year"], options["format"], options["out"]
         if not 2000 <= year <= 2100:
-            raise CommandError(f"年度“{year}”应为四位年份")
+            raise CommandError(f"年度“{year}”应在 2000 到 2100 之间")
         if out == "-" and fmt in ("pdf", "xlsx"):
             raise CommandError(f"{fmt} 文件不能写到标准输出，请用 --out 指定文件")
         path = Path(out)
@@ -35,12 +41,15 @@ class Command(BaseCommand):
         if out == "-":
             self.stdout.write(content.decode())
             return
+        temporary: str | None = None
         try:
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
             with os.fdopen(handle, "wb") as stream:
                 stream.write(content)
+            os.chmod(temporary, 0o666 & ~current_umask())  # as an ordinary new file (mkstemp makes it 0600)
             os.replace(temporary, path)
         except OSError as error:
-            Path(temporary).unlink(missing_ok=True) if "temporary" in locals() else None
+            if temporary is not None:
+                Path(temporary).unlink(missing_ok=True)
             raise CommandError(f"无法写入“{path}”：{error.strerror or error}") from error
         self.stderr.write(f"已生成 {year} 年度成果榜单（{fmt}）：{path}（{len(content)} 字节）")
