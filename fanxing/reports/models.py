@@ -5,6 +5,7 @@ results (咨询), the values as they come in (执行: computed from the records,
 and the evaluation of each target (评估, `fanxing.reports.evaluation`)."""
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 
 from fanxing.core.models import Organisation
+
+CODE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+")  # stats.gdp, contracts.transfer_license.amount
 
 
 class Indicator(models.Model):
@@ -54,7 +57,13 @@ class Indicator(models.Model):
         return f"{self.name}（{self.code}）"
 
     def clean(self) -> None:
+        from fanxing.reports.formulas import BY_CODE
+
         errors = {}
+        if self.code and not CODE.fullmatch(self.code):
+            errors["code"] = "代码应为小写字母、数字和下划线，以点分为至少两段，例如 stats.gdp"
+        if self.kind == self.Kind.COMPUTED and self.formula and self.formula not in BY_CODE:
+            errors["formula"] = f"没有名为“{self.formula}”的计算公式"
         if self.kind == self.Kind.RATIO and not (self.numerator_id and self.denominator_id):
             errors["denominator"] = "比值指标须选择分子和分母"
         if self.kind == self.Kind.GROWTH and not self.numerator_id:
