@@ -157,6 +157,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # Uploads: workbooks up to 20 MB; larger ones are refused with a clear message.
 FANXING_MAX_UPLOAD_BYTES = envint("FANXING_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# An xlsx is a zip: what it may unpack to (a few kilobytes can unpack to gigabytes).
+FANXING_MAX_UNZIPPED_BYTES = envint("FANXING_MAX_UNZIPPED_BYTES", 300 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

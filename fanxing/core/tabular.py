@@ -14,8 +14,10 @@ each kind of record and turns rows into records and back.
 import csv
 import datetime
 import io
+import itertools
 import os
 import re
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,6 +31,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 FORMATS = ("xlsx", "csv")
+# A file with more rows is refused: split it into several imports.
+MAX_ROWS = 100_000
+# Columns read beyond the known ones (for the unknown headers a file may have).
+MORE_COLUMNS = 50
 FORMULA_START = ("=", "+", "-", "@")
 Source = str | os.PathLike[str] | IO[bytes]
 
@@ -101,8 +107,17 @@ def megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def read_table(source: Source, columns: Sequence[Column], *, name: str = "", max_bytes: int = 0) -> Table:
-    """Read a file into rows keyed by column; refuses (TabularError) files that cannot be imported at all."""
+def read_table(
+    source: Source,
+    columns: Sequence[Column],
+    *,
+    name: str = "",
+    max_bytes: int = 0,
+    max_unzipped_bytes: int = 0,
+) -> Table:
+    """Read a file into rows keyed by column; refuses (TabularError) files that cannot be imported at all:
+    larger than `max_bytes`, an xlsx whose contents unpack to more than `max_unzipped_bytes`, or more
+    than MAX_ROWS rows."""
     name = name or (
         os.fspath(source) if isinstance(source, str | os.PathLike) else getattr(source, "name", "")
     )
@@ -117,19 +132,45 @@ def read_table(source: Source, columns: Sequence[Column], *, name: str = "", max
         raise TabularError("文件是空的")
     if max_bytes and size > max_bytes:
         raise TabularError(f"文件大小 {megabytes(size)}，超过上限 {megabytes(max_bytes)}；请拆分后分批导入")
-    raw_rows = _xlsx_rows(source) if fmt == "xlsx" else _csv_rows(source)
+    if fmt == "xlsx":
+        raw_rows = _xlsx_rows(source, len(columns) + MORE_COLUMNS, max_unzipped_bytes)
+    else:
+        raw_rows = _csv_rows(source)
     return _table(raw_rows, columns)
 
 
-def _xlsx_rows(source: Source) -> Iterator[tuple[Any, ...]]:
+def _xlsx_rows(source: Source, max_columns: int, max_unzipped_bytes: int) -> Iterator[tuple[Any, ...]]:
+    """The first sheet's rows, read no further than MAX_ROWS and `max_columns` (a sheet can declare a
+    million empty rows in a few bytes)."""
+    _check_unzipped_size(source, max_unzipped_bytes)
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True))
+        rows = list(itertools.islice(sheet.iter_rows(values_only=True, max_col=max_columns), MAX_ROWS + 2))
         workbook.close()
     except Exception as error:  # openpyxl raises many kinds (zip, XML, key errors) for a broken file
         raise TabularError("无法读取该 Excel 文件：文件已损坏或不是 .xlsx 格式") from error
     return iter(rows)
+
+
+def _check_unzipped_size(source: Source, limit: int) -> None:
+    """Refuse an xlsx (a zip of XML files) that would unpack to more than `limit` bytes: a few kilobytes
+    can unpack to gigabytes. The sizes are the ones the zip declares; reading stops at them."""
+    if not limit:
+        return
+    try:
+        with zipfile.ZipFile(source) as archive:
+            unzipped = sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise TabularError("无法读取该 Excel 文件：文件已损坏或不是 .xlsx 格式") from error
+    finally:
+        if not isinstance(source, str | os.PathLike):
+            source.seek(0)
+    if unzipped > limit:
+        raise TabularError(
+            f"该 Excel 文件解压后有 {megabytes(unzipped)}，超过上限 {megabytes(limit)}；"
+            "请删除多余的工作表、图片和格式，或另存为 .csv 后再上传"
+        )
 
 
 def _csv_rows(source: Source) -> Iterator[tuple[Any, ...]]:
@@ -193,6 +234,10 @@ def _table(raw_rows: Iterator[tuple[Any, ...]], columns: Sequence[Column]) -> Ta
         raise TabularError(f"缺少必需的列：{'、'.join(missing)}（第1行应为列名，可下载模板对照）")
     table = Table(columns=[c for _, c in positions], ignored=ignored)
     for number, raw in enumerate(raw_rows, start=2):
+        if number > MAX_ROWS + 1:
+            raise TabularError(
+                f"文件超过 {MAX_ROWS} 行（含空行）：请删除表末多余的行，或拆分为几个文件分批导入"
+            )
         values = {c.key: _cell(raw[i] if i < len(raw) else None) for i, c in positions}
         if any(v != "" for v in values.values()):
             table.rows.append((number, values))

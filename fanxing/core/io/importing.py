@@ -132,7 +132,13 @@ def records_import(
     spec = get_kind(kind)
     if not may_import(by, spec):
         raise PermissionDenied(f"您的角色无权导入{spec.label}")
-    table = read_table(path, spec.columns, name=name, max_bytes=settings.FANXING_MAX_UPLOAD_BYTES)
+    table = read_table(
+        path,
+        spec.columns,
+        name=name,
+        max_bytes=settings.FANXING_MAX_UPLOAD_BYTES,
+        max_unzipped_bytes=settings.FANXING_MAX_UNZIPPED_BYTES,
+    )
     if spec.name == "contracts":
         from fanxing.core.io.contracts import ContractImporter  # it extends Importer, below
 
