@@ -14,9 +14,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
 	touch $@
 
-# The tests install the dense extra too, so they exercise techmatch's dense vectors (torch: a few minutes).
+# The tests install the dense extra too, so they exercise techmatch's dense vectors (torch: a few minutes),
+# and the milvus extra, so they exercise the Milvus search backend against milvus-lite (half a minute).
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e ".[test,dense]"
+	$(BIN)/pip install -q -e ".[test,dense,milvus]"
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed
