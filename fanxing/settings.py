@@ -199,6 +199,12 @@ FANXING_INDEX_DIR = Path(os.environ.get("FANXING_INDEX_DIR", DATA_DIR / "index")
 # Optional dense vectors for matching: a local sentence-transformers model folder (needs the dense extra);
 # empty, the default, means none. See docs/architecture.md, "Dense vectors".
 FANXING_DENSE_MODEL = os.environ.get("FANXING_DENSE_MODEL", "").strip()
+# Where matching searches (docs/search-backends.md): "engine", the engine's own index (the default), or
+# "milvus": the Milvus at FANXING_MILVUS_URI, a server (http://host:19530) or a milvus-lite file (default
+# DATA_DIR/milvus.db, one machine); needs the milvus extra. Collections' names start with the prefix.
+FANXING_SEARCH_BACKEND = os.environ.get("FANXING_SEARCH_BACKEND", "").strip() or "engine"
+FANXING_MILVUS_URI = os.environ.get("FANXING_MILVUS_URI", "").strip() or str(DATA_DIR / "milvus.db")
+FANXING_MILVUS_PREFIX = os.environ.get("FANXING_MILVUS_PREFIX", "").strip() or "fanxing"
 FANXING_SITE_NAME = "繁星汇 · 科技成果转化平台"
 # The address links in emails start with (no trailing slash).
 FANXING_SITE_URL = os.environ.get("FANXING_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
