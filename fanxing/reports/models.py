@@ -188,7 +188,9 @@ class Comment(models.Model):
 
 class Leaderboard(models.Model):
     """A year's leaderboard (成果榜单): the period its figures cover (from 1 January to `ends_on`; the
-    bureau announces it in December, with figures 截至 11 月) and whether it is published on the portal."""
+    bureau announces it in December, with figures 截至 11 月) and whether it is published on the portal.
+    Publishing keeps the figures as they were then (`snapshot`): what was announced does not move when a
+    record changes later; publishing again takes the figures anew."""
 
     year = models.PositiveSmallIntegerField("年度", unique=True)
     ends_on = models.DateField("统计截至")
@@ -202,6 +204,13 @@ class Leaderboard(models.Model):
         blank=True,
         related_name="+",
         verbose_name="发布人",
+    )
+    snapshot = models.JSONField(
+        "发布时的榜单",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="发布时计算的榜单，门户和下载按它显示，之后记录的变动不改变已发布的数字",
     )
 
     class Meta:

@@ -43,6 +43,15 @@ def figure_out(figure: s.Figure, year: int) -> dict[str, Any]:
     }
 
 
+def leaderboard(year: int) -> dict[str, Any]:
+    """The leaderboard as the portal shows it: as published (its snapshot), or computed now when the year is
+    not published."""
+    board = Leaderboard.objects.filter(year=year).only("snapshot").first()
+    if board is not None and board.snapshot is not None:
+        return dict(board.snapshot)
+    return build(year)
+
+
 def build(year: int, today: datetime.date | None = None) -> dict[str, Any]:
     """The leaderboard of a year."""
     board = Leaderboard.objects.filter(year=year).first()

@@ -232,10 +232,14 @@ def leaderboard_save(*, by: User | None, year: int, ends_on: datetime.date, **fi
 
 @transaction.atomic
 def leaderboard_publish(*, by: User | None, board: Leaderboard, publish: bool = True) -> Leaderboard:
-    """Publish the leaderboard on the portal (or withdraw it)."""
+    """Publish the leaderboard on the portal with its figures as they are now (or withdraw it)."""
     require(by is None or permissions.can_manage_indicators(by), "只有科技局管理员可以发布成果榜单")
+    from fanxing.reports.report import build
+
     board.published_at = timezone.now() if publish else None
     board.published_by = by if publish else None
     board.save(update_fields=["published_at", "published_by"])
+    board.snapshot = build(board.year) if publish else None  # after the save: it states when it was published
+    board.save(update_fields=["snapshot"])
     audit(actor=by, action="leaderboard_publish" if publish else "leaderboard_withdraw", target=board)
     return board

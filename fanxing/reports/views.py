@@ -80,7 +80,7 @@ def leaderboard(request: HttpRequest, year: int) -> HttpResponse:
     """A year's leaderboard (成果榜单): public once published, before that for the bureau and the experts."""
     if not s.leaderboard_visible(request.user, year):
         raise Http404("没有这个年度的成果榜单")
-    context = html.context(report.build(year), with_charts=True)
+    context = html.context(report.leaderboard(year), with_charts=True)
     context.update(section="leaderboard", years=s.leaderboard_years(request.user))
     return render(request, "reports/leaderboard.html", context)
 
@@ -89,7 +89,7 @@ def leaderboard_download(request: HttpRequest, year: int, fmt: str) -> HttpRespo
     """The leaderboard as a file (json, html, pdf, xlsx), under the page's rule."""
     if fmt not in FORMATS or not s.leaderboard_visible(request.user, year):
         raise Http404("没有这个年度的成果榜单")
-    response = HttpResponse(render_file(report.build(year), fmt), content_type=CONTENT_TYPES[fmt])
+    response = HttpResponse(render_file(report.leaderboard(year), fmt), content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"{year}年度科技成果榜单.{fmt}"
     )

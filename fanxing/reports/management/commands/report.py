@@ -1,6 +1,8 @@
 """`fanxing report --year Y --format json|html|pdf|xlsx --out PATH`: the year's leaderboard (成果榜单).
 
-The figures run from 1 January to the leaderboard's 统计截至 date (31 December without one). The file is
+The figures run from 1 January to the leaderboard's 统计截至 date (31 December without one). A published
+year is written as it was published (the portal shows the same), unless `--live` asks for the figures as
+the records give them now. The file is
 written whole or not at all: it is written beside PATH and moved into place once complete."""
 
 import os
@@ -27,6 +29,9 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True, help="年度，例如 2025")
         parser.add_argument("--format", choices=FORMATS, default="json", help="文件格式")
         parser.add_argument("--out", required=True, help="输出文件路径；“-” 表示标准输出（仅 json、html）")
+        parser.add_argument(
+            "--live", action="store_true", help="按当前记录重新计算（默认：已发布的年度按发布时的数字）"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         year, fmt, out = options["year"], options["format"], options["out"]
@@ -37,7 +42,7 @@ class Command(BaseCommand):
         path = Path(out)
         if out != "-" and not path.parent.is_dir():
             raise CommandError(f"输出目录“{path.parent}”不存在")
-        content = render(report.build(year), fmt)
+        content = render(report.build(year) if options["live"] else report.leaderboard(year), fmt)
         if out == "-":
             self.stdout.write(content.decode())
             return
