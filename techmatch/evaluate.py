@@ -34,7 +34,16 @@ from techmatch.index import Document, Index, IndexParams
 from techmatch.search import Searcher, SearchParams
 from techmatch.tokenize import plain_tokens
 
-__all__ = ["Metrics", "Task", "TaskResult", "baseline_rankings", "evaluate", "load_task", "score_run"]
+__all__ = [
+    "Metrics",
+    "Task",
+    "TaskResult",
+    "baseline_rankings",
+    "evaluate",
+    "load_task",
+    "milvus_rankings",
+    "score_run",
+]
 
 DEPTH = 100
 
@@ -181,6 +190,24 @@ def engine_rankings(
     return {qid: [hit.id for hit in searcher.search(text, top=depth)] for qid, text in task.queries}
 
 
+def milvus_rankings(
+    task: Task, uri: str, encoder: Encoder | None = None, depth: int = DEPTH + 1
+) -> dict[str, list[str]]:
+    """The Milvus backend's rankings for every query of `task` (techmatch.milvus): the task's documents
+    written to the Milvus at `uri` as a library of their own, searched, then dropped."""
+    from techmatch.milvus import MilvusStore
+
+    store = MilvusStore(uri, prefix="techmatch_eval", setting="--milvus-uri", encoder=encoder)
+    library = task.name
+    try:
+        store.publish(library, task.documents)
+        searcher = store.searcher(library)
+        assert searcher is not None
+        return {qid: [hit.id for hit in searcher.search(text, top=depth)] for qid, text in task.queries}
+    finally:
+        store.drop(library)
+
+
 def evaluate(
     folders: Sequence[Path | str],
     index_params: IndexParams | None = None,
@@ -189,17 +216,21 @@ def evaluate(
     progress: TextIO | None = sys.stderr,
     on_result: Callable[[TaskResult], None] | None = None,
     encoder: Encoder | None = None,
+    milvus_uri: str | None = None,
 ) -> list[TaskResult]:
-    """Evaluate the engine (with a dense model if `encoder` is given) and the baseline on each task."""
+    """Evaluate the engine (with a dense model if `encoder` is given) and the baseline on each task;
+    with `milvus_uri`, the Milvus backend (techmatch.milvus) at that uri instead of the engine."""
     results = []
     for folder in folders:
         started = time.perf_counter()
         task = load_task(folder, limit)
         if progress is not None:
             print(f"{task.name}: {len(task.documents)} 篇文档，{len(task.queries)} 个查询", file=progress)
-        scored, engine = score_run(
-            engine_rankings(task, index_params, search_params, encoder=encoder), task.qrels
-        )
+        if milvus_uri is not None:
+            run = milvus_rankings(task, milvus_uri, encoder)
+        else:
+            run = engine_rankings(task, index_params, search_params, encoder=encoder)
+        scored, engine = score_run(run, task.qrels)
         _scored, baseline = score_run(baseline_rankings(task), task.qrels)
         result = TaskResult(
             task=task.name,

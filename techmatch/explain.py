@@ -15,7 +15,15 @@ from techmatch.fit import DEFAULT_WEIGHTS, Factor, structured_score
 from techmatch.index import Index
 from techmatch.search import Hit
 
-__all__ = ["FIT_WEIGHT", "GENERIC_TERMS", "TEXT_WEIGHT", "Explanation", "explain", "matched_terms"]
+__all__ = [
+    "FIT_WEIGHT",
+    "GENERIC_TERMS",
+    "TEXT_WEIGHT",
+    "Explanation",
+    "explain",
+    "hit_terms",
+    "matched_terms",
+]
 
 TEXT_WEIGHT, FIT_WEIGHT = 0.7, 0.3
 # Words too general to explain a match; the engine still ranks with them, the reasons leave them out.
@@ -55,15 +63,31 @@ def matched_terms(
     return tuple(found)[:MAX_TERMS]
 
 
+def hit_terms(
+    index: Index | None, hit: Hit, query_tokens: Sequence[str], skip: frozenset[str] = GENERIC_TERMS
+) -> tuple[str, ...]:
+    """`matched_terms` of a hit: from the tokens it carries (a backend without the engine's index,
+    techmatch.milvus), else from the index's forward arrays."""
+    if hit.terms is not None:
+        own = hit.terms
+        return tuple(t for t in dict.fromkeys(query_tokens) if len(t) > 1 and t not in skip and t in own)[
+            :MAX_TERMS
+        ]
+    if index is None:
+        return ()
+    return matched_terms(index, hit.row if hit.row >= 0 else index.position[hit.id], query_tokens, skip)
+
+
 def explain(
-    index: Index,
+    index: Index | None,
     hits: Sequence[Hit],
     query_tokens: Sequence[str],
     factors_of: Callable[[Hit], tuple[Factor, ...] | None],
     weights: Mapping[str, float] = DEFAULT_WEIGHTS,
 ) -> list[Explanation]:
     """The hits explained and ordered by combined score; `factors_of` gives a hit's structured factors,
-    or None to leave the hit out (a record the reader may not see). Relevance is scaled over all `hits`
+    or None to leave the hit out (a record the reader may not see). `index` is None for hits of a backend
+    that carries its documents' terms (`hit_terms`). Relevance is scaled over all `hits`
     given, so pass the same candidates whatever is shown."""
     if not hits:
         return []
@@ -76,7 +100,7 @@ def explain(
             continue
         relevance = (hit.score - low) / spread
         fit = structured_score(factors, weights)
-        terms = matched_terms(index, hit.row if hit.row >= 0 else index.position[hit.id], query_tokens)
+        terms = hit_terms(index, hit, query_tokens)
         out.append(
             Explanation(hit, TEXT_WEIGHT * relevance + FIT_WEIGHT * fit, relevance, fit, factors, terms)
         )

@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -39,7 +40,7 @@ import numpy.typing as npt
 from techmatch.dense import Encoder
 from techmatch.index import Index, InvalidIndexError
 
-__all__ = ["Hit", "Query", "Ranking", "SearchParams", "Searcher", "search", "top_k"]
+__all__ = ["Backend", "Candidates", "Hit", "Query", "Ranking", "SearchParams", "Searcher", "search", "top_k"]
 
 F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
@@ -73,7 +74,10 @@ class Query:
 
 @dataclass(frozen=True)
 class Hit:
-    """One ranked document: id, row in the index, rank (1-based), fused score and its two parts."""
+    """One ranked document: id, row in the index, rank (1-based), fused score and its two parts.
+
+    `terms` are the document's tokens when the backend returns them with the hit (techmatch.milvus);
+    None when they are read from the index's forward arrays (the engine's own Searcher)."""
 
     id: str
     rank: int
@@ -81,6 +85,28 @@ class Hit:
     lexical: float
     latent: float
     row: int = -1
+    terms: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """A query's best documents (best first) and the query's tokens, which explanations look for in them."""
+
+    hits: list[Hit]
+    tokens: tuple[str, ...]
+
+
+class Backend(Protocol):
+    """What the platform asks of a search backend: the engine's own `Searcher`, or
+    `techmatch.milvus.MilvusSearcher`. `index` is the engine's index, None for a backend without one (its
+    hits then carry their documents' `terms`)."""
+
+    @property
+    def index(self) -> Index | None: ...
+
+    def candidates(self, text: str, top: int, exclude: frozenset[str] = frozenset()) -> Candidates: ...
+
+    def search(self, text: str, top: int = 10, exclude: frozenset[str] = frozenset()) -> list[Hit]: ...
 
 
 @dataclass(frozen=True)
@@ -349,6 +375,11 @@ class Searcher:
     def search(self, text: str, top: int = 10, exclude: frozenset[str] = frozenset()) -> list[Hit]:
         """The best `top` documents for `text`, best first, leaving out the ids in `exclude`."""
         return self.hits(self.rank(text), top, exclude)
+
+    def candidates(self, text: str, top: int, exclude: frozenset[str] = frozenset()) -> Candidates:
+        """`search` with the query's tokens (for explanations: techmatch.explain)."""
+        ranking = self.rank(text)
+        return Candidates(self.hits(ranking, top, exclude), ranking.tokens)
 
 
 def search(index: Index, text: str, top: int = 10, params: SearchParams | None = None) -> list[Hit]:

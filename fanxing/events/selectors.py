@@ -18,8 +18,9 @@ from fanxing.events.models import Event, Invitation, Meeting, MeetingRequest, Re
 from fanxing.matching import indexes
 from fanxing.matching.bridge import attributes, doc_id, labels, query_text, record_pk
 from fanxing.matching.selectors import factor_weights
-from techmatch.explain import FIT_WEIGHT, TEXT_WEIGHT, matched_terms
+from techmatch.explain import FIT_WEIGHT, TEXT_WEIGHT, hit_terms, matched_terms
 from techmatch.fit import compatibility, structured_score
+from techmatch.search import Backend, Hit
 
 CURATION_TOP = 20  # proposals per library
 PAIR_CANDIDATES = 200  # achievements ranked per demand when valuing the meetings of an event
@@ -149,8 +150,8 @@ def _proposals(event: Event, library: str, text: str) -> list[Proposal]:
     searcher = indexes.searcher(library)
     if searcher is None or not text.strip():
         return []
-    ranking = searcher.rank(text)
-    hits = searcher.hits(ranking, CURATION_TOP * 3)
+    candidates = searcher.candidates(text, CURATION_TOP * 3)
+    hits = candidates.hits
     if not hits:
         return []
     best, low = hits[0].score, hits[-1].score
@@ -166,7 +167,7 @@ def _proposals(event: Event, library: str, text: str) -> list[Proposal]:
             getattr(record, "field", None) if library != "enterprises" else _enterprise_field(event, record)
         )
         fit, fit_reason = field_fit(event, field)
-        terms = matched_terms(searcher.index, hit.row, ranking.tokens)
+        terms = hit_terms(searcher.index, hit, candidates.tokens)
         reasons = [f"主题关键词：{'、'.join(terms)}"] if terms else []
         reasons += [fit_reason] if fit_reason else []
         reasons.append(f"文本相关度 {round(100 * relevance)}%")
@@ -222,10 +223,10 @@ def pair_values(demands: list[Demand], achievements: list[Achievement]) -> list[
     for demand in demands:
         relevance: dict[str, float] = {}
         tokens: tuple[str, ...] = ()
+        hits: list[Hit] = []
         if searcher is not None:
-            ranking = searcher.rank(query_text(demand))
-            tokens = ranking.tokens
-            hits = searcher.hits(ranking, PAIR_CANDIDATES)
+            candidates = searcher.candidates(query_text(demand), PAIR_CANDIDATES)
+            tokens, hits = candidates.tokens, candidates.hits
             if hits:
                 best, low = hits[0].score, hits[-1].score
                 relevance = {h.id: (h.score - low) / ((best - low) or 1.0) for h in hits}
@@ -237,11 +238,23 @@ def pair_values(demands: list[Demand], achievements: list[Achievement]) -> list[
             factors = compatibility(wanted, attributes(achievement), names)
             fit = structured_score(factors, weights)
             reasons = [f"文本相关度 {round(100 * text)}%"] + [f.reason for f in factors if f.fits][:3]
-            if searcher is not None and doc_id(achievement) in searcher.index.position:
-                row = searcher.index.position[doc_id(achievement)]
-                terms = matched_terms(searcher.index, row, tokens)
-                if terms:
-                    reasons.insert(0, f"共同关键词：{'、'.join(terms[:6])}")
+            terms = _pair_terms(searcher, doc_id(achievement), tokens, hits)
+            if terms:
+                reasons.insert(0, f"共同关键词：{'、'.join(terms[:6])}")
             value = round(100 * (TEXT_WEIGHT * text + FIT_WEIGHT * fit))
             out.append(PairValue(demand, achievement, value, tuple(reasons)))
     return out
+
+
+def _pair_terms(
+    searcher: Backend | None, document: str, tokens: tuple[str, ...], hits: list[Hit]
+) -> tuple[str, ...]:
+    """The demand's words an achievement contains: from the engine's index for any indexed achievement,
+    from the candidates' own terms with Milvus (which returns the terms of its candidates only)."""
+    if searcher is None:
+        return ()
+    if searcher.index is not None:
+        row = searcher.index.position.get(document)
+        return () if row is None else matched_terms(searcher.index, row, tokens)
+    hit = next((h for h in hits if h.id == document), None)
+    return () if hit is None else hit_terms(None, hit, tokens)

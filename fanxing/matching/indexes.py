@@ -11,6 +11,11 @@ The libraries: "achievements" and "demands" (published records that are public o
 "people" (active technology managers and experts, ids M… and E…) and "enterprises" (organisations of the
 enterprise kind, each with its indexed demands). `READERS` says which libraries read each kind of record,
 so a change to one rebuilds exactly those (fanxing.matching.services).
+
+With FANXING_SEARCH_BACKEND=milvus the libraries live in the Milvus at FANXING_MILVUS_URI instead
+(techmatch.milvus: one collection per version and a pointer to the current one, kept in Milvus so every
+node sees the same); `rebuild`, `searcher` and `status` answer the same for both backends, and the
+searchers answer the same calls (techmatch.search.Backend). docs/search-backends.md compares the two.
 """
 
 import fcntl
@@ -27,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Prefetch, QuerySet
 
 from fanxing.achievements.models import Achievement
@@ -37,7 +43,8 @@ from fanxing.managers.models import ExpertProfile, ManagerProfile
 from fanxing.matching.bridge import document, enterprise_document, person_document
 from techmatch.dense import Encoder, load_encoder
 from techmatch.index import Document, Index, InvalidIndexError, new_version
-from techmatch.search import Searcher
+from techmatch.milvus import MilvusStatus, MilvusStore
+from techmatch.search import Backend, Searcher
 
 logger = logging.getLogger(__name__)
 LIBRARIES = ("achievements", "demands", "people", "enterprises")
@@ -65,6 +72,11 @@ class IndexStatus:
     build_seconds: float = 0.0
 
     @classmethod
+    def of_milvus(cls, found: MilvusStatus) -> "IndexStatus":
+        folder = f"{settings.FANXING_MILVUS_URI} {found.collection}"
+        return cls(found.library, found.version, found.documents, folder, build_seconds=found.build_seconds)
+
+    @classmethod
     def of(cls, library: str, index: Index) -> "IndexStatus":
         extra = index.manifest.extra
         return cls(
@@ -88,6 +100,25 @@ def encoder() -> Encoder | None:
 def encoder_at(path: str) -> Encoder | None:
     """The dense model in this folder ("" for none), loaded once per process and path."""
     return load_encoder(path or None)
+
+
+def milvus() -> MilvusStore | None:
+    """The Milvus store when FANXING_SEARCH_BACKEND is "milvus" (one per process and uri); None for the
+    engine's own index. Raises MilvusUnavailableError naming FANXING_MILVUS_URI when it cannot connect."""
+    backend = settings.FANXING_SEARCH_BACKEND
+    if backend == "engine":
+        return None
+    if backend != "milvus":
+        raise ImproperlyConfigured(f"FANXING_SEARCH_BACKEND 应为 engine 或 milvus，而不是 {backend!r}")
+    return milvus_at(
+        settings.FANXING_MILVUS_URI, settings.FANXING_MILVUS_PREFIX, settings.FANXING_DENSE_MODEL
+    )
+
+
+@cache
+def milvus_at(uri: str, prefix: str, dense_model: str) -> MilvusStore:
+    """The store of this Milvus, with the dense model in this folder ("" for none)."""
+    return MilvusStore(uri, prefix=prefix, setting="FANXING_MILVUS_URI", encoder=encoder_at(dense_model))
 
 
 def root(library: str) -> Path:
@@ -132,6 +163,10 @@ def rebuild(library: str, workers: int = 1) -> IndexStatus | None:
     documents were read, and a version is made current only if no version read later is current
     already (under a lock on the library's folder): a slow rebuild that read the data first never
     replaces a newer one."""
+    store = milvus()
+    if store is not None:
+        published = store.publish(library, documents(library), version=new_version())
+        return IndexStatus.of_milvus(published) if published else None
     folder = root(library)
     folder.mkdir(parents=True, exist_ok=True)
     as_of = new_version()  # before the first read: this version holds every write committed by now
@@ -182,8 +217,17 @@ def current_version(library: str) -> str:
         return ""
 
 
-def searcher(library: str) -> Searcher | None:
-    """The searcher over the newest index of this library in this process (loaded when it changed)."""
+def searcher(library: str) -> Backend | None:
+    """The searcher over the newest index of this library (in this process: loaded when it changed);
+    None when there is none yet."""
+    store = milvus()
+    if store is not None:
+        return store.searcher(library)
+    return engine_searcher(library)
+
+
+def engine_searcher(library: str) -> Searcher | None:
+    """The engine's searcher over the newest index of this library in this process (loaded when it changed)."""
     version = current_version(library)
     if not version:
         return None
@@ -209,5 +253,9 @@ def searcher(library: str) -> Searcher | None:
 
 
 def status(library: str) -> IndexStatus | None:
-    found = searcher(library)
+    store = milvus()
+    if store is not None:
+        published = store.status(library)
+        return IndexStatus.of_milvus(published) if published else None
+    found = engine_searcher(library)
     return None if found is None else IndexStatus.of(library, found.index)

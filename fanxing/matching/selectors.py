@@ -3,7 +3,8 @@
 Directions: demand → achievements and achievement → demands (`Match`), and demand or achievement →
 technology managers and experts, achievement → enterprises likely to need it (`Recommendation`).
 
-The engine ranks by text (techmatch.search); each candidate the user may see is then scored on its
+The engine ranks by text (techmatch.search, or Milvus with FANXING_SEARCH_BACKEND=milvus:
+techmatch.milvus); each candidate the user may see is then scored on its
 structured fit and the two are combined by techmatch.explain: 0.7 × text relevance (the engine's score
 scaled between the best and the last candidate) + 0.3 × fit, the fit being techmatch.fit's (field, TRL,
 price, ways, region), with the query's words the record contains. For people and
@@ -40,7 +41,7 @@ from fanxing.matching.bridge import (
     record_pk,
 )
 from fanxing.matching.models import FactorWeights, MatchFeedback
-from techmatch.explain import GENERIC_TERMS, explain, matched_terms
+from techmatch.explain import GENERIC_TERMS, explain, hit_terms
 from techmatch.fit import DEFAULT_WEIGHTS, Factor, compatibility
 from techmatch.search import Hit
 
@@ -102,8 +103,8 @@ def _matches(
     searcher = indexes.searcher(library)
     if searcher is None:
         return None
-    ranking = searcher.rank(query_text(source))
-    hits = searcher.hits(ranking, CANDIDATES, exclude=frozenset({doc_id(source)}))
+    found = searcher.candidates(query_text(source), CANDIDATES, exclude=frozenset({doc_id(source)}))
+    hits = found.hits
     if not hits:
         return []
     records = (
@@ -123,7 +124,7 @@ def _matches(
             return compatibility(source_attrs, attributes(record), names)
         return compatibility(attributes(record), source_attrs, names)
 
-    explained = explain(searcher.index, hits, ranking.tokens, factors_of, factor_weights())
+    explained = explain(searcher.index, hits, found.tokens, factors_of, factor_weights())
     return [
         Match(by_pk[record_pk(e.hit.id)], e.score, e.text_score, e.fit_score, e.factors, e.terms)
         for e in explained[:top]
@@ -147,11 +148,11 @@ def search(user: AnyUser, text: str, top: int = 20) -> dict[str, list[Found]]:
         if searcher is None or not text.strip():
             results[library] = []
             continue
-        ranking = searcher.rank(text)
-        hits = searcher.hits(ranking, top * 2)
+        candidates = searcher.candidates(text, top * 2)
+        hits = candidates.hits
         by_pk = {r.pk: r for r in visible.filter(pk__in=[record_pk(h.id) for h in hits])}
         found = [
-            Found(by_pk[record_pk(h.id)], h.score, matched_terms(searcher.index, h.row, ranking.tokens))
+            Found(by_pk[record_pk(h.id)], h.score, hit_terms(searcher.index, h, candidates.tokens))
             for h in hits
             if record_pk(h.id) in by_pk
         ]

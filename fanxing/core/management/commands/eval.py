@@ -1,7 +1,9 @@
-"""`fanxing eval TASKDIR... [--json] [--limit N]`: score the matching engine on BEIR task folders."""
+"""`fanxing eval TASKDIR... [--json] [--limit N] [--backend engine|milvus]`: score the matching engine, or
+the Milvus search backend, on BEIR task folders."""
 
 import json
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from techmatch.dense import DenseUnavailableError, load_encoder
 from techmatch.evaluate import TaskError, TaskResult, evaluate
+from techmatch.milvus import MilvusUnavailableError, close
 
 
 class Command(BaseCommand):
@@ -22,6 +25,16 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, help="每个任务只评估前 N 个查询（用于快速检查）")
         parser.add_argument(
             "--dense-model", help="用这个本地 sentence-transformers 模型目录加入稠密向量（可选，默认不用）"
+        )
+        parser.add_argument(
+            "--backend",
+            choices=["engine", "milvus"],
+            default="engine",
+            help="评估哪个检索后端：engine（引擎自己的索引，默认）或 milvus（Milvus 的 BM25，有稠密模型时混合检索）",
+        )
+        parser.add_argument(
+            "--milvus-uri",
+            help="--backend milvus 时使用的 Milvus 地址（http://主机:19530）；默认在临时目录里用 milvus-lite",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -45,7 +58,21 @@ class Command(BaseCommand):
             encoder = load_encoder(options["dense_model"])
         except DenseUnavailableError as error:
             raise CommandError(str(error)) from error
-        try:
-            evaluate(folders, limit=options["limit"], progress=sys.stderr, on_result=show, encoder=encoder)
-        except TaskError as error:
-            raise CommandError(str(error)) from error
+        with tempfile.TemporaryDirectory(prefix="fanxing-eval-") as scratch:
+            uri = None
+            if options["backend"] == "milvus":
+                uri = options["milvus_uri"] or str(Path(scratch) / "eval.db")
+            try:
+                evaluate(
+                    folders,
+                    limit=options["limit"],
+                    progress=sys.stderr,
+                    on_result=show,
+                    encoder=encoder,
+                    milvus_uri=uri,
+                )
+            except (TaskError, MilvusUnavailableError) as error:
+                raise CommandError(str(error)) from error
+            finally:
+                if uri is not None:
+                    close(uri)
