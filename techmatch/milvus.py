@@ -143,7 +143,7 @@ class MilvusStore:
         self.tokenizer = tokenizer or default_tokenizer()
         self.encoder = encoder
         self.pointers = f"{self.prefix}_current"
-        self._searchers: dict[tuple[str, str], MilvusSearcher] = {}
+        self._searchers: dict[str, MilvusSearcher] = {}  # per library, of its current version
 
     def call(self, what: str, *args: Any, **kwargs: Any) -> Any:
         """`client.<what>(...)`, its failures as MilvusUnavailableError naming the uri and its setting."""
@@ -313,11 +313,10 @@ class MilvusStore:
         found = self.status(library)
         if found is None:
             return None
-        key = (library, found.version)
-        searcher = self._searchers.get(key)
-        if searcher is None:
+        searcher = self._searchers.get(library)
+        if searcher is None or searcher.version != found.version:
             encoder = self.encoder if self.encoder and self.encoder.name == found.model else None
-            searcher = self._searchers[key] = MilvusSearcher(self, found, encoder)
+            searcher = self._searchers[library] = MilvusSearcher(self, found, encoder)
         return searcher
 
 

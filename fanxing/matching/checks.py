@@ -25,3 +25,17 @@ def dense_model_check(app_configs: Any = None, **kwargs: Any) -> list[Error]:
             )
         ]
     return []
+
+
+@register()
+def search_backend_check(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """FANXING_SEARCH_BACKEND names a backend there is (whether Milvus answers is for its first search)."""
+    if settings.FANXING_SEARCH_BACKEND in ("engine", "milvus"):
+        return []
+    return [
+        Error(
+            f"FANXING_SEARCH_BACKEND 应为 engine 或 milvus，而不是 {settings.FANXING_SEARCH_BACKEND!r}",
+            hint="不设置即用引擎自己的索引；milvus 还需要 FANXING_MILVUS_URI 和 milvus 附加依赖",
+            id="fanxing.E002",
+        )
+    ]

@@ -4,9 +4,11 @@ Each xdist worker opens its own milvus-lite file in its own temporary folder (th
 two never share a database."""
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
 import pytest
 
 from techmatch import milvus
@@ -105,3 +107,32 @@ def test_an_unreachable_milvus_is_a_clear_error_naming_the_setting(tmp_path: Pat
     with pytest.raises(MilvusUnavailableError, match="FANXING_MILVUS_URI=.*nowhere"):
         MilvusStore(str(tmp_path / "nowhere" / "x.db"), setting="FANXING_MILVUS_URI")
     assert time.perf_counter() - started < 10
+
+
+class Letters:
+    """A stand-in dense model: a text's vector counts a few marker characters (unit length)."""
+
+    name = "letters"
+    marks = "电池膜水鱼图"
+    dim = len(marks)
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> npt.NDArray[np.float32]:
+        rows = np.array([[text.count(c) + 0.01 for c in self.marks] for text in texts], dtype=np.float32)
+        unit: npt.NDArray[np.float32] = rows / np.linalg.norm(rows, axis=1, keepdims=True)
+        return unit
+
+
+def test_with_a_dense_model_the_search_is_hybrid_and_fused_by_rank(store: MilvusStore) -> None:
+    dense = MilvusStore(store.uri, prefix="dense", encoder=Letters())
+    status = dense.publish("achievements", DOCS)
+    assert status is not None and status.model == "letters"
+    searcher = dense.searcher("achievements")
+    assert searcher is not None and searcher.encoder is not None
+    found = searcher.candidates("固态锂电池的电解质", top=3, exclude=frozenset({"a1"}))
+    assert [h.id for h in found.hits][:1] == ["a2"] and "a1" not in {h.id for h in found.hits}
+    assert all(0 < h.score <= 2 / (milvus.RRF_K + 1) for h in found.hits)  # reciprocal-rank scores
+    assert "电解质" in hit_terms(None, found.hits[0], found.tokens)
+    # a store without the model searches the same version by BM25 alone
+    plain = MilvusStore(store.uri, prefix="dense").searcher("achievements")
+    assert plain is not None and plain.encoder is None
+    assert plain.search("固态锂电池的电解质", top=1)[0].id == "a2"

@@ -9,11 +9,12 @@ from pathlib import Path
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
-from django.test import override_settings
+from django.test import SimpleTestCase, override_settings
 from django.urls import reverse
 
 from fanxing.core.models import TechField
 from fanxing.matching import indexes
+from fanxing.matching.checks import search_backend_check
 from fanxing.matching.selectors import achievements_for_demand, search
 from techmatch import milvus
 from techmatch.milvus import MilvusUnavailableError
@@ -92,3 +93,11 @@ class MilvusBackendTest(PersonasTestCase):
         with override_settings(FANXING_SEARCH_BACKEND="elastic"):
             with self.assertRaisesRegex(ImproperlyConfigured, "FANXING_SEARCH_BACKEND.*elastic"):
                 indexes.searcher("achievements")
+
+
+class SearchBackendCheckTest(SimpleTestCase):
+    def test_an_unknown_backend_stops_the_checks_naming_it(self) -> None:
+        with override_settings(FANXING_SEARCH_BACKEND="elastic"):
+            self.assertEqual([e.id for e in search_backend_check()], ["fanxing.E002"])
+        with override_settings(FANXING_SEARCH_BACKEND="milvus"):
+            self.assertEqual(search_backend_check(), [])
