@@ -2,7 +2,7 @@
 
 The embedded default (SQLite, in-process jobs, files under ./var) needs no variable at all.
 The production profile sets FANXING_DATABASE_URL, FANXING_SECRET_KEY, FANXING_DEBUG=0 and
-FANXING_ALLOWED_HOSTS; see docs/operations.md.
+FANXING_ALLOWED_HOSTS; see docs/deployment.md.
 """
 
 import os
@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "fanxing.core.requestlog.RequestLogMiddleware",  # first: it times and logs the whole request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -143,7 +144,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = DATA_DIR / "static"
+# `fanxing collectstatic` writes here; WhiteNoise serves it in the production profile.
+STATIC_ROOT = Path(os.environ.get("FANXING_STATIC_ROOT", DATA_DIR / "static"))
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -175,6 +177,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("FANXING_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # A load balancer probes the nodes over plain HTTP: the probes answer rather than redirect.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = envint("FANXING_HSTS_SECONDS", 31536000)
@@ -184,11 +188,32 @@ if not DEBUG:
 EMAIL_BACKEND = os.environ.get("FANXING_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("FANXING_FROM_EMAIL", "繁星平台 <noreply@fanxing.local>")
 
+# Logs go to stderr: JSON lines in the production profile (one object a record, python-json-logger), text
+# in the embedded default. fanxing.core.requestlog writes one record per request (INFO; 4xx WARNING, 5xx
+# ERROR with the exception), so the production profile logs INFO and django.request's duplicates are off.
+FANXING_LOG_FORMAT = os.environ.get("FANXING_LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("FANXING_LOG_LEVEL", "WARNING")},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+            "json_ensure_ascii": False,
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": FANXING_LOG_FORMAT},
+        "null": {"class": "logging.NullHandler"},
+    },
+    "root": {
+        "handlers": ["console"],
+        "level": os.environ.get("FANXING_LOG_LEVEL", "WARNING" if DEBUG else "INFO"),
+    },
+    "loggers": {"django.request": {"handlers": ["null"], "propagate": False}},
 }
 
 FANXING_PAGE_SIZE = 20

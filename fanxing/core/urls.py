@@ -1,10 +1,12 @@
 from django.urls import path
 
-from fanxing.core import views, views_alliance, views_io, views_notices
+from fanxing.core import health, views, views_alliance, views_io, views_notices
 
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/new/", views.organisation_edit, name="organisation_create"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
