@@ -10,7 +10,8 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from django.views.decorators.csrf import csrf_exempt
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -31,7 +32,57 @@ from fanxing.platforms.api import router as platforms_router
 from fanxing.poc.api import router as poc_router
 from fanxing.reports.api import router as reports_router
 
-api = NinjaAPI(
+
+class ErrorOut(Schema):
+    """Every error's body: a sentence in Chinese, and for 422 the messages by key at fault."""
+
+    detail: str
+    errors: dict[str, list[str]] | None = None
+
+
+ERROR_DESCRIPTIONS = {
+    400: "请求体不是有效的 JSON",
+    401: "未登录（写操作）或 API 令牌无效",
+    403: "无权执行该操作，或会话写操作缺少 CSRF 令牌",
+    404: "记录不存在或无权查看",
+    422: "提交的数据有误：errors 按字段列出原因",
+}
+
+
+def error_statuses(operation: dict[str, Any]) -> list[int]:
+    """The errors an operation can answer with: any may be refused (401, 403); one with a body may get one
+    that is not JSON (400); one that names a record in its path or body may not find it (404); one that
+    takes input may reject it (422)."""
+    places = {parameter["in"] for parameter in operation.get("parameters", [])}
+    body = "requestBody" in operation
+    return [
+        401,
+        403,
+        *([400] if body else []),
+        *([404] if "path" in places or body else []),
+        *([422] if places or body else []),
+    ]
+
+
+class FanxingAPI(NinjaAPI):
+    """NinjaAPI whose schema documents the errors of every operation (ErrorOut) beside its own responses."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema["components"]["schemas"]["ErrorOut"] = ErrorOut.model_json_schema(
+            ref_template="#/components/schemas/{model}"
+        )
+        body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status in error_statuses(operation):
+                    operation["responses"].setdefault(
+                        status, {"description": ERROR_DESCRIPTIONS[status], "content": body}
+                    )
+        return schema
+
+
+api = FanxingAPI(
     title="繁星汇 API",
     version="1",
     description=(
@@ -168,3 +219,9 @@ HTTP_ERROR_MESSAGES = {"Cannot parse request body": "请求体不是有效的 JS
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     message = next((zh for en, zh in HTTP_ERROR_MESSAGES.items() if exc.message.startswith(en)), exc.message)
     return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+
+@csrf_exempt
+def not_found(request: HttpRequest) -> HttpResponse:
+    """Any other address under /api/ (an id that is not a number, a typo): 404 in JSON, not the site's page."""
+    return api.create_response(request, {"detail": f"接口地址不存在：{request.path}"}, status=404)

@@ -1,7 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from fanxing.api import api
+from fanxing.api import api, not_found
 from fanxing.matching import views as matching_views
 
 admin.site.site_header = "繁星汇 · 后台管理"
@@ -24,4 +24,5 @@ urlpatterns = [
     path("platforms/", include("fanxing.platforms.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    re_path(r"^api/", not_found),
 ]

@@ -117,24 +117,29 @@ def make_profile(
     return profile
 
 
+def make_personas(into: Any) -> None:
+    """The organisations and personas, set as attributes of `into` (a test class, or any object)."""
+    into.bureau = make_organisation("崂山区科学技术局", Organisation.Kind.GOVERNMENT)
+    into.qdu = make_organisation("青岛大学")
+    into.ouc = make_organisation("中国海洋大学")
+    into.haichuan = make_organisation("青岛海川科技有限公司", Organisation.Kind.ENTERPRISE)
+    into.other_enterprise = make_organisation("青岛远帆电子有限公司", Organisation.Kind.ENTERPRISE)
+    into.bureau_admin = make_user("bureau_admin", Role.BUREAU_ADMIN, into.bureau)
+    into.tto_admin = make_user("tto_admin", Role.ORG_ADMIN, into.qdu)
+    into.tto_staff = make_user("tto_staff", Role.ORG_STAFF, into.qdu)
+    into.other_staff = make_user("other_staff", Role.ORG_STAFF, into.ouc)
+    into.enterprise_user = make_user("enterprise_user", Role.ENTERPRISE, into.haichuan)
+    into.outsider = make_user("outsider", Role.ENTERPRISE, into.other_enterprise)
+    into.manager = make_user("manager", Role.MANAGER)
+    into.expert = make_user("expert", Role.EXPERT)
+
+
 class PersonasTestCase(TestCase):
     """A TestCase with the platform's personas and one record of each kind per owner."""
 
     @classmethod
     def setUpTestData(cls) -> None:
-        cls.bureau = make_organisation("崂山区科学技术局", Organisation.Kind.GOVERNMENT)
-        cls.qdu = make_organisation("青岛大学")
-        cls.ouc = make_organisation("中国海洋大学")
-        cls.haichuan = make_organisation("青岛海川科技有限公司", Organisation.Kind.ENTERPRISE)
-        cls.other_enterprise = make_organisation("青岛远帆电子有限公司", Organisation.Kind.ENTERPRISE)
-        cls.bureau_admin = make_user("bureau_admin", Role.BUREAU_ADMIN, cls.bureau)
-        cls.tto_admin = make_user("tto_admin", Role.ORG_ADMIN, cls.qdu)
-        cls.tto_staff = make_user("tto_staff", Role.ORG_STAFF, cls.qdu)
-        cls.other_staff = make_user("other_staff", Role.ORG_STAFF, cls.ouc)
-        cls.enterprise_user = make_user("enterprise_user", Role.ENTERPRISE, cls.haichuan)
-        cls.outsider = make_user("outsider", Role.ENTERPRISE, cls.other_enterprise)
-        cls.manager = make_user("manager", Role.MANAGER)
-        cls.expert = make_user("expert", Role.EXPERT)
+        make_personas(cls)
 
     def login(self, user: User) -> None:
         self.client.force_login(user)

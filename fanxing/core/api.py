@@ -16,6 +16,8 @@ from ninja.errors import AuthenticationError
 
 from fanxing.core.models import AllianceMember, ConversionWay, Organisation, Region, TechField, TrlLevel
 from fanxing.core.schemas import (
+    FIRST_YEAR,
+    LAST_YEAR,
     InputSchema,
     OrganisationRef,
     PageQuery,
@@ -284,7 +286,8 @@ def signed_in(request: HttpRequest) -> Any:
 
 @alliance_router.get("", response=AllianceOut, summary="联盟成员及年度活跃情况（登录用户）")
 def alliance(
-    request: HttpRequest, year: int | None = Query(None, description="年度；不填为今年")
+    request: HttpRequest,
+    year: int | None = Query(None, ge=FIRST_YEAR, le=LAST_YEAR, description="年度；不填为今年"),
 ) -> dict[str, Any]:
     """The members of the alliance at some time in the year, with what each published that year."""
     signed_in(request)

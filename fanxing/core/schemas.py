@@ -21,6 +21,15 @@ from fanxing.core.selectors import ListFilters, page_rows
 from fanxing.core.workflow import Status, join_keywords, split_keywords
 
 MAX_PAGE_SIZE = 100
+# Beyond it the offset would pass what the database takes (and no list has that many pages).
+MAX_PAGE = 100_000
+# The years a record may name: one outside is refused (422) before it reaches a date or the database.
+FIRST_YEAR, LAST_YEAR = 1949, 2100
+
+
+def year_field(default: Any = ..., description: str = "年度") -> Any:
+    """A year parameter or key, refused outside FIRST_YEAR..LAST_YEAR."""
+    return Field(default, ge=FIRST_YEAR, le=LAST_YEAR, description=description)
 
 
 class CodeName(Schema):
@@ -40,7 +49,7 @@ class ReasonIn(Schema):
 
 
 class PageQuery(Schema):
-    page: int = Field(1, ge=1, description="页码，从 1 开始")
+    page: int = Field(1, ge=1, le=MAX_PAGE, description=f"页码，从 1 开始，最大 {MAX_PAGE}")
     page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE, description=f"每页条数，最多 {MAX_PAGE_SIZE}")
 
 

@@ -26,6 +26,7 @@ from fanxing.core.schemas import (
     organisation_ref,
     paginate,
     partial_schema,
+    year_field,
 )
 from fanxing.deals.models import ContractKind, TechContract
 from fanxing.deals.selectors import ContractFilters, contract_filter, contract_get, contract_list
@@ -39,7 +40,7 @@ class ContractQuery(PageQuery):
     """The filters of the contract list, as on the web page."""
 
     kind: str = Field("", description="合同类型：" + "、".join(ContractKind.values))
-    year: int | None = Field(None, description="签订年度")
+    year: int | None = year_field(None, "签订年度")
     registration_status: str = Field("", description="登记状态：unregistered, registered, refused")
     organisation: int | None = Field(None, description="所属机构编号")
     q: str = Field("", description="合同编号或名称中的文字")

@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from fanxing.accounts import permissions
 from fanxing.accounts.models import User
+from fanxing.core.schemas import year_field
 from fanxing.deals import rewards
 from fanxing.deals.models import RewardDistribution, RewardPayout, TechContract
 from fanxing.deals.selectors.rewards import distribution_list, payout_get, payout_list, reward_contract_get
@@ -79,7 +80,7 @@ class CalculationQuery(Schema):
 
 
 class PayoutQuery(Schema):
-    year: int | None = Field(None, description="决定年度")
+    year: int | None = year_field(None, "决定年度")
     paid: Literal["", "paid", "unpaid"] = Field("", description="paid 已发放，unpaid 未发放")
 
 

@@ -11,7 +11,16 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
 
 from fanxing.core.models import Organisation, TechField
-from fanxing.core.schemas import InputSchema, PageQuery, clean_text_nulls, paginate, partial_schema
+from fanxing.core.schemas import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    InputSchema,
+    PageQuery,
+    clean_text_nulls,
+    paginate,
+    partial_schema,
+    year_field,
+)
 from fanxing.platforms import selectors, services
 from fanxing.platforms.models import IndustryChain, Park, Platform, PlatformType
 from fanxing.platforms.selectors import ALL_STATUSES, CITY_AND_ABOVE_CODE, PlatformFilters
@@ -31,8 +40,8 @@ class PlatformQuery(PageQuery):
     status: str = Field(
         "", description="状态：" + "、".join(Platform.Status.values) + "；空为在册（不含已撤销），all 为全部"
     )
-    year: int | None = Field(None, description="在该年度有效：认定年份不晚于该年，且当年未撤销")
-    recognised: int | None = Field(None, description="认定年份")
+    year: int | None = year_field(None, "在该年度有效：认定年份不晚于该年，且当年未撤销")
+    recognised: int | None = year_field(None, "认定年份")
     q: str = Field("", description="平台名称、依托单位或简介中的词，多个词以空格分隔")
 
 
@@ -43,9 +52,9 @@ class PlatformIn(InputSchema):
     level: str = Field(description="级别：" + "、".join(Platform.Level.values))
     kind: int = Field(description="平台类型编号，见 /platforms/types")
     host: int = Field(description="依托单位（机构）编号")
-    recognised_year: int = Field(description="认定年份")
+    recognised_year: int = year_field(description="认定年份")
     status: str = Field("active", description="状态：" + "、".join(Platform.Status.values))
-    revoked_year: int | None = Field(None, description="撤销年份（状态为 revoked 时必填）")
+    revoked_year: int | None = year_field(None, "撤销年份（状态为 revoked 时必填）")
     park: int | None = Field(None, description="所在园区编号")
     chain: int | None = Field(None, description="所属产业链编号")
     fields: list[str] = Field([], description="技术领域代码列表，见 /fields")
@@ -223,7 +232,9 @@ class SummaryOut(Schema):
 
 
 @router.get("/summary", response=SummaryOut, summary="某年度有效平台的统计")
-def summary(request: HttpRequest, year: int) -> dict[str, Any]:
+def summary(
+    request: HttpRequest, year: int = Query(..., ge=FIRST_YEAR, le=LAST_YEAR, description="年度")
+) -> dict[str, Any]:
     """Platforms in force in `year` by level, type and park (未入园 for none), and the city-level-and-above
     count of the district's figures."""
     qs = Platform.objects.filter(selectors.active_q(year))

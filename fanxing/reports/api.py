@@ -37,7 +37,7 @@ class TargetQuery(Schema):
 
 
 class ValueIn(InputSchema):
-    year: int = Field(description="年度")
+    year: int = Field(ge=2000, le=2100, description="年度")
     value: Decimal = Field(description="数值（按指标的单位），不能为负数")
     as_of: datetime.date = Field(description="数据截至日期，在该年度或次年内")
     source: str = Field(description="数据来源，例如统计局的公报")
