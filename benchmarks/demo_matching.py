@@ -1,6 +1,7 @@
 """Matching every demo demand against every demo achievement, and back, through the platform's own path.
 
     .venv/bin/python benchmarks/demo_matching.py            # about a minute
+    FANXING_SEARCH_BACKEND=milvus .venv/bin/python benchmarks/demo_matching.py   # the same on Milvus (milvus-lite)
 
 A fresh embedded database in a temporary folder, the demo loaded (`load_demo`, which builds every index),
 then for each published demand `achievements_for_demand` (the engine's ranking, the visibility filter,
@@ -110,8 +111,11 @@ def main() -> None:
             "missed_top_10": len(ranks) - len(found),
         },
     }
+    backend = os.environ.get("FANXING_SEARCH_BACKEND") or "engine"
+    report["search_backend"] = backend
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"demo-matching-{datetime.date.today().isoformat()}.json"
+    named = "demo-matching" if backend == "engine" else f"demo-matching-{backend}"
+    path = RESULTS / f"{named}-{datetime.date.today().isoformat()}.json"
     path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     print(json.dumps(report, ensure_ascii=False, indent=2))
     print(f"written: {path}")

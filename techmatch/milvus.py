@@ -95,7 +95,12 @@ def connect(uri: str, setting: str = "uri", timeout: float = 10.0) -> Any:
                 warnings.filterwarnings("ignore", "pkg_resources is deprecated", UserWarning)
                 client = MilvusClient(uri=uri, timeout=timeout)
         except Exception as exc:
-            raise MilvusUnavailableError(f"无法连接 Milvus（{setting}={uri}）：{exc}") from exc
+            lite = (
+                "（milvus-lite 文件同时只能由一个进程打开：多个进程请用 Milvus 服务器）"
+                if uri.endswith(".db")
+                else ""
+            )
+            raise MilvusUnavailableError(f"无法连接 Milvus（{setting}={uri}）：{exc}{lite}") from exc
         _clients[uri] = client
         return client
 
