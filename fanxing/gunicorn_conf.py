@@ -31,7 +31,7 @@ keepalive = 5
 forwarded_allow_ips = os.environ.get("FANXING_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 accesslog = None
 errorlog = "-"
-loglevel = os.environ.get("FANXING_GUNICORN_LOG_LEVEL", "info")
+loglevel = "info"
 proc_name = "fanxing"
 
 _debug = os.environ.get("FANXING_DEBUG", "1").lower() in ("1", "true", "yes", "on")

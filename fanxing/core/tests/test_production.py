@@ -4,6 +4,7 @@ files collect with the manifest storage it uses, and `fanxing serve` runs it und
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -121,3 +122,18 @@ class ServeTest(SimpleTestCase):
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+
+
+class DeploymentGuideTest(SimpleTestCase):
+    def test_every_environment_variable_of_the_settings_and_of_gunicorn_is_in_the_deployment_guide(
+        self,
+    ) -> None:
+        root = Path(__file__).resolve().parents[3]
+        guide = (root / "docs" / "deployment.md").read_text(encoding="utf-8")
+        sources = [root / "fanxing" / "settings.py", root / "fanxing" / "gunicorn_conf.py"]
+        variables = {
+            name for source in sources for name in re.findall(r'"(FANXING_[A-Z0-9_]+)"', source.read_text())
+        }
+        self.assertGreater(len(variables), 20)
+        undocumented = sorted(name for name in variables if f"`{name}`" not in guide)
+        self.assertEqual(undocumented, [], "document these in docs/deployment.md, 'Environment variables'")
