@@ -133,6 +133,10 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Reverse proxies in front of gunicorn that append to X-Forwarded-For (1: nginx; 2: a load balancer and
+# nginx); the login lock then counts by the client's address, not the proxy's (fanxing/core/clientip.py).
+FANXING_PROXY_COUNT = envint("FANXING_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "fanxing.core.clientip.client_ip"
 
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
