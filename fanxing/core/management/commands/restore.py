@@ -39,8 +39,11 @@ class Command(BaseCommand):
 
     def confirmed(self, manifest: dict[str, Any]) -> bool:
         name = connection.settings_dict["NAME"]
-        answer = input(
-            f"将用 {manifest['created_at']} 的备份替换数据库 {name} 与匹配索引，现有数据会丢失。"
-            "输入 yes 继续："
-        )
+        try:
+            answer = input(
+                f"将用 {manifest['created_at']} 的备份替换数据库 {name} 与匹配索引，现有数据会丢失。"
+                "输入 yes 继续："
+            )
+        except EOFError:  # no terminal (cron, a pipe): --noinput says yes
+            return False
         return answer.strip().lower() == "yes"
