@@ -127,7 +127,8 @@ def read_manifest(path: Path) -> dict[str, Any]:
     not_backup = f"{path} 不是繁星备份文件"
     try:
         with tarfile.open(path, "r:gz") as archive:
-            member = archive.extractfile(MANIFEST)
+            first = archive.next()  # the manifest is written first: no need to read a large archive through
+            member = archive.extractfile(first) if first is not None and first.name == MANIFEST else None
             manifest = json.loads(member.read().decode("utf-8")) if member else None
     except FileNotFoundError:
         raise BackupError(f"文件不存在：{path}") from None
@@ -135,6 +136,11 @@ def read_manifest(path: Path) -> dict[str, Any]:
         raise BackupError(f"{not_backup}（{type(error).__name__}: {error}）") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError(f"{not_backup}（没有繁星备份的清单 {MANIFEST}）")
+    missing = {"database", "migrations", "counts", "index"} - set(manifest)
+    if missing or not isinstance(manifest["database"], dict) or "engine" not in manifest["database"]:
+        raise BackupError(
+            f"{not_backup}（清单不完整：缺少 {', '.join(sorted(missing)) or 'database.engine'}）"
+        )
     if manifest.get("format_version") != FORMAT_VERSION:
         raise BackupError(
             f"备份格式版本 {manifest.get('format_version')} 不受支持（本版本读取 {FORMAT_VERSION}）"
