@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 
 def envbool(name: str, default: bool) -> bool:
@@ -168,9 +169,26 @@ FANXING_MAX_UNZIPPED_BYTES = envint("FANXING_MAX_UNZIPPED_BYTES", 300 * 1024 * 1
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Background jobs: "thread" runs them in-process after commit (embedded default);
-# "sync" runs them inline (tests, CLI).
+# Background jobs (docs/jobs.md): "thread" runs them in-process after commit (embedded default);
+# "sync" runs them inline (tests, CLI); "rq" queues them on Redis for `fanxing worker` processes.
 FANXING_JOBS = os.environ.get("FANXING_JOBS", "thread")
+# Redis (redis://host:6379/0): the job queue when FANXING_JOBS=rq, and Django's cache whenever it is set.
+FANXING_REDIS_URL = os.environ.get("FANXING_REDIS_URL", "").strip()
+# Names the queue and starts every key of this platform on Redis, so several can share one server.
+FANXING_REDIS_PREFIX = os.environ.get("FANXING_REDIS_PREFIX", "fanxing")
+FANXING_JOBS_TIMEOUT = envint("FANXING_JOBS_TIMEOUT", 3600)  # seconds before a running job is stopped
+FANXING_JOBS_ASYNC = True  # the test suite sets False: queued jobs then run through Redis in its own process
+if FANXING_JOBS not in ("sync", "thread", "rq") or (FANXING_JOBS == "rq" and not FANXING_REDIS_URL):
+    raise ImproperlyConfigured("FANXING_JOBS is sync, thread or rq, and rq needs FANXING_REDIS_URL")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": FANXING_REDIS_URL,
+        "KEY_PREFIX": FANXING_REDIS_PREFIX,
+    }
+    if FANXING_REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 # Production profile hardening; check --deploy is clean when FANXING_DEBUG=0.
 SESSION_COOKIE_HTTPONLY = True

@@ -2,7 +2,8 @@
 
 In the embedded default a rebuild runs in a background thread of the process that made the write
 (several writes during one rebuild cause one more rebuild, not one each); with FANXING_JOBS=sync it
-runs inline after the commit (tests, CLI). Every process loads the new version on its next search.
+runs inline after the commit (tests, CLI); with FANXING_JOBS=rq it is queued for a worker (writes while
+one waits in the queue add none). Every process loads the new version on its next search.
 """
 
 import logging
@@ -12,7 +13,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
+from redis.exceptions import RedisError
 
+from fanxing.core.jobs import task_enqueue
 from fanxing.matching.indexes import READERS, rebuild
 
 logger = logging.getLogger(__name__)
@@ -31,6 +34,12 @@ def index_schedule_rebuild(kind: str) -> None:
 def _start(library: str) -> None:
     if settings.FANXING_JOBS == "sync":
         rebuild(library)
+        return
+    if settings.FANXING_JOBS == "rq":
+        try:
+            task_enqueue(rebuild, library, once=f"index-{library}")
+        except RedisError:  # the write stands; the old index stays in use until the next write's rebuild
+            logger.exception("index rebuild of %s could not be queued", library)
         return
     with _lock:
         if library in _running:

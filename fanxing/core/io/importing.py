@@ -126,9 +126,12 @@ def records_import(
     progress: Progress | None = None,
     *,
     name: str = "",
+    before_commit: Callable[["ImportReport"], None] | None = None,
 ) -> ImportReport:
     """Import a file of records. Raises TabularError when the file is refused as a whole,
-    PermissionDenied when this person may not import this kind; row problems are in the report."""
+    PermissionDenied when this person may not import this kind; row problems are in the report.
+    `before_commit(report)` runs inside the write transaction once it is sure to be kept (a job records
+    its end there, so the records and the job's "done" are written together or not at all)."""
     spec = get_kind(kind)
     if not may_import(by, spec):
         raise PermissionDenied(f"您的角色无权导入{spec.label}")
@@ -139,21 +142,26 @@ def records_import(
         max_bytes=settings.FANXING_MAX_UPLOAD_BYTES,
         max_unzipped_bytes=settings.FANXING_MAX_UNZIPPED_BYTES,
     )
+    importer: Importer
     if spec.name == "contracts":
         from fanxing.core.io.contracts import ContractImporter  # it extends Importer, below
 
-        return ContractImporter(spec, by, table, dry_run, progress).run()
-    if spec.name == "platforms":
+        importer = ContractImporter(spec, by, table, dry_run, progress)
+    elif spec.name == "platforms":
         from fanxing.core.io.platforms import PlatformImporter  # it extends Importer, below
 
-        return PlatformImporter(spec, by, table, dry_run, progress).run()
-    return Importer(spec, by, table, dry_run, progress).run()
+        importer = PlatformImporter(spec, by, table, dry_run, progress)
+    else:
+        importer = Importer(spec, by, table, dry_run, progress)
+    importer.before_commit = before_commit
+    return importer.run()
 
 
 class Importer:
     """Plans every row of a table, then (for a commit without problems) writes them in one transaction."""
 
     lookups_class: type[Lookups] = Lookups  # a kind with its own reference data extends Lookups
+    before_commit: Callable[[ImportReport], None] | None = None  # see records_import
 
     def __init__(self, spec: Kind, by: User | None, table: Table, dry_run: bool, progress: Progress | None):
         self.spec, self.by, self.table, self.progress = spec, by, table, progress
@@ -177,12 +185,19 @@ class Importer:
                     self.write(plans)
                     if self.report.problems:
                         raise Rollback
+                    self.committing()
                 self.report.committed = True
                 index_schedule_rebuild(self.spec.name)
             except Rollback:
                 pass
         self.report.problems.sort(key=lambda p: (p.row, self.order.get(p.column, len(self.order))))
         return self.report
+
+    def committing(self) -> None:
+        """Inside the write transaction, when it is to be kept."""
+        if self.before_commit:
+            self.report.committed = True
+            self.before_commit(self.report)
 
     def tick(self) -> None:
         self.done += 1
@@ -482,6 +497,7 @@ class ServiceImporter(Importer):
                 self.write([plan for plan in plans if plan.row not in bad])
                 if self.report.problems or self.report.dry_run:
                     raise Rollback
+                self.committing()
             self.report.committed = True
         except Rollback:
             pass

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 
 from fanxing.core.io.importing import MAX_STORED_PROBLEMS, records_import
-from fanxing.core.jobs import job_progress
+from fanxing.core.jobs import job_finish, job_progress
 from fanxing.core.models import Job
 from fanxing.core.tabular import TabularError, file_format, megabytes
 
@@ -64,6 +64,9 @@ def import_job(job: Job) -> dict[str, Any]:
             by=job.owner,
             dry_run=job.params["dry_run"],
             progress=lambda done, total: job_progress(job, done, total),
+            # the job is done in the same transaction as the records: a worker dying at any moment leaves
+            # both or neither, so a job marked failed for its lost worker wrote nothing and may run again
+            before_commit=lambda report: job_finish(job, report.as_dict(max_problems=MAX_STORED_PROBLEMS)),
         )
     except (TabularError, PermissionDenied) as error:
         return {"error": str(error)}
