@@ -95,6 +95,7 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("FANXING_DATABASE_URL", f"sqlite:///{DATA_DIR / 'fanxing.sqlite3'}"),
         conn_max_age=envint("FANXING_DB_CONN_MAX_AGE", 0),
+        conn_health_checks=True,  # a kept connection is checked before reuse: after a database restart
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

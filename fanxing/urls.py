@@ -26,3 +26,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/", not_found),
 ]
+
+# A database or Redis outage answers 503 and a message; anything else a plain 500 (fanxing.core.outages).
+handler500 = "fanxing.core.outages.server_error"
