@@ -1,12 +1,15 @@
 """The API's answers to odd input, each a class of failure the schema fuzzing (test_api_fuzz.py) found:
-numbers too large for a date or the database, addresses that match no operation, bodies that are not
-JSON, and error statuses the schema did not document."""
+numbers too large for a date, the database or a decimal, addresses that match no operation, bodies that
+are not JSON, and error statuses the schema did not document."""
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from fanxing.accounts.services import api_token_create
+from fanxing.deals.services.rewards import team_check
+from fanxing.events.tests.factories import make_event
 from tests.base import PersonasTestCase, make_achievement
 
 HUGE = "-302826536853233655867244544"
@@ -28,6 +31,27 @@ class ApiErrorTests(PersonasTestCase):
         self.assertEqual(self.errors("/api/v1/contracts?year=99999999999"), {"year": ["不能大于 2100"]})
         self.assertIn("year", self.errors("/api/v1/platforms/summary?year=10000"))
         self.assertIn("recognised", self.errors(f"/api/v1/platforms?recognised={HUGE}"))
+
+    def test_an_id_too_large_for_the_database_is_refused_in_a_filter_or_a_body(self) -> None:
+        self.assertEqual(
+            self.errors("/api/v1/contracts?organisation=46195096075276791087890432"),
+            {"organisation": [f"不能大于 {2**63 - 1}"]},
+        )
+        self.assertEqual(self.errors(f"/api/v1/leads?manager={HUGE}"), {"manager": ["不能小于 0"]})
+        event = make_event(self.bureau)
+        response = self.client.post(
+            f"/api/v1/events/{event.pk}/registrations",
+            {"achievements": [-528634552313602310144]},
+            content_type="application/json",
+            **self.auth,
+        )
+        self.assertEqual(response.status_code, 422)
+        self.assertEqual(list(response.json()["errors"]), ["achievements.0"])
+
+    def test_a_contribution_too_large_for_a_decimal_is_refused(self) -> None:
+        with self.assertRaises(ValidationError) as caught:
+            team_check([("张三", 5.16110939667932e173)])
+        self.assertIn("不能超过 100%", caught.exception.message_dict["members"][0])
 
     def test_a_page_past_the_last_possible_is_refused(self) -> None:
         self.assertEqual(

@@ -1,8 +1,9 @@
 """The whole API fuzzed from its OpenAPI schema (schemathesis), anonymously and as the bureau's admin.
 
-Each operation gets a few generated requests (FANXING_FUZZ_EXAMPLES, 3 by default; seeded, so a run repeats)
-against a database with the personas and a record of each kind, through Django's WSGI handler in process.
-Every response must be no server error, with a documented status code, content type and body schema.
+Each operation gets a few generated requests (FANXING_FUZZ_EXAMPLES, 3 by default; seeded by
+FANXING_FUZZ_SEED, so a run repeats) against a database with the personas and a record of each kind
+(half the cases name those records in the path), through Django's WSGI handler in process. Every
+response must be no server error, with a documented status code, content type and body schema.
 Longer runs by hand: docs/api-fuzzing.md.
 """
 
@@ -38,7 +39,10 @@ from tests.base import make_achievement, make_demand, make_personas, make_profil
 
 EXAMPLES = int(os.environ.get("FANXING_FUZZ_EXAMPLES", "3"))
 SEED = int(os.environ.get("FANXING_FUZZ_SEED", "20261127"))
+# Also schemathesis's coverage phase: boundary values and invalid input for each parameter (slower).
 COVERAGE = os.environ.get("FANXING_FUZZ_COVERAGE", "0") == "1"
+# A file each request's method, operation and status are appended to, to count what a run did.
+LOG = os.environ.get("FANXING_FUZZ_LOG", "")
 CHECKS: list[CheckFunction] = [
     not_a_server_error,
     status_code_conformance,
@@ -125,15 +129,23 @@ def load_schema() -> Any:
 schema = load_schema()
 
 
+def call_and_validate(case: Any, headers: dict[str, str] | None = None) -> None:
+    response = case.call(headers=headers)
+    if LOG:
+        with open(LOG, "a", encoding="utf-8") as log:
+            log.write(f"{case.method} {case.operation.path} {response.status_code}\n")
+    case.validate_response(response, checks=CHECKS, headers=headers)
+
+
 @schema.hooks.apply(flatmap_path_parameters)
 @schema.parametrize()
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_anonymous(case: Any, world: SimpleNamespace) -> None:
-    case.call_and_validate(checks=CHECKS)
+    call_and_validate(case)
 
 
 @schema.hooks.apply(flatmap_path_parameters)
 @schema.parametrize()
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_bureau_admin(case: Any, world: SimpleNamespace) -> None:
-    case.call_and_validate(checks=CHECKS, headers={"Authorization": f"Bearer {world.admin_key}"})
+    call_and_validate(case, headers={"Authorization": f"Bearer {world.admin_key}"})

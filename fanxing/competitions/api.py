@@ -16,7 +16,7 @@ from fanxing.competitions import selectors as s
 from fanxing.competitions import services
 from fanxing.competitions.models import Competition, Entry
 from fanxing.core.models import Organisation
-from fanxing.core.schemas import InputSchema, PageQuery
+from fanxing.core.schemas import InputSchema, PageQuery, RecordId
 
 router = Router(tags=["创新大赛"])
 
@@ -75,7 +75,7 @@ class EntryIn(InputSchema):
     title: str = Field(description="项目名称")
     summary: str = Field(description="项目简介")
     team: str = Field("", description="团队成员，每行一人")
-    achievement: int | None = Field(None, description="关联的本机构成果编号（id）")
+    achievement: RecordId | None = Field(None, description="关联的本机构成果编号（id）")
     organisation: int | None = Field(
         None, description="参赛单位编号；默认为本人所属机构（科技局管理员须填写）"
     )

@@ -23,6 +23,9 @@ from fanxing.core.workflow import Status, join_keywords, split_keywords
 MAX_PAGE_SIZE = 100
 # Beyond it the offset would pass what the database takes (and no list has that many pages).
 MAX_PAGE = 100_000
+# The largest id a database stores (SQLite's integer): a larger one is refused (422), not sent to it.
+MAX_ID = 2**63 - 1
+RecordId = Annotated[int, Field(ge=0, le=MAX_ID)]
 # The years a record may name: one outside is refused (422) before it reaches a date or the database.
 FIRST_YEAR, LAST_YEAR = 1949, 2100
 
@@ -61,7 +64,7 @@ class ListQuery(PageQuery):
     trl_min: int | None = Field(None, ge=1, le=9, description="技术就绪水平下限（需求：最低TRL）")
     trl_max: int | None = Field(None, ge=1, le=9, description="技术就绪水平上限（需求：最低TRL）")
     way: str = Field("", description="转化方式代码（见 /ways）")
-    organisation: int | None = Field(None, description="机构编号")
+    organisation: RecordId | None = Field(None, description="机构编号")
     status: str = Field("", description="状态代码：draft, submitted, published, returned, withdrawn, expired")
     mine: bool = Field(False, description="仅本机构的记录")
     sort: str = Field("", description="排序方式")
@@ -204,7 +207,7 @@ class ReviewedIn(InputSchema):
     keywords: list[str] = Field([], description="关键词列表")
     ways: list[str] = Field([], description="转化/合作方式代码列表，见 /ways")
     visibility: str = Field("public", description="可见范围：public, registered, private")
-    organisation: int | None = Field(None, description="所属机构编号；默认为当前用户所在机构")
+    organisation: RecordId | None = Field(None, description="所属机构编号；默认为当前用户所在机构")
     contact_name: str = Field("", description="联系人（保密字段）")
     contact_phone: str = Field("", description="联系电话（保密字段）")
     contact_email: str = Field("", description="联系邮箱（保密字段）")

@@ -22,6 +22,7 @@ from fanxing.core.models import Organisation
 from fanxing.core.schemas import (
     InputSchema,
     PageQuery,
+    RecordId,
     clean_text_nulls,
     organisation_ref,
     paginate,
@@ -42,13 +43,13 @@ class ContractQuery(PageQuery):
     kind: str = Field("", description="合同类型：" + "、".join(ContractKind.values))
     year: int | None = year_field(None, "签订年度")
     registration_status: str = Field("", description="登记状态：unregistered, registered, refused")
-    organisation: int | None = Field(None, description="所属机构编号")
+    organisation: RecordId | None = Field(None, description="所属机构编号")
     q: str = Field("", description="合同编号或名称中的文字")
 
 
 class PartyIn(InputSchema):
     role: str = Field(description="角色：seller（卖方/让与方）, buyer（买方/受让方）, intermediary（中介方）")
-    organisation: int | None = Field(None, description="平台上的机构编号")
+    organisation: RecordId | None = Field(None, description="平台上的机构编号")
     name: str = Field("", description="不在平台上的当事人名称")
 
 
@@ -61,8 +62,8 @@ class ContractIn(InputSchema):
     subkind: str = Field("", description="合同子类型（技术咨询留空），须属于合同类型")
     equity: bool = Field(False, description="作价投资（只适用于技术转让、技术许可）")
     equity_share: Decimal | None = Field(None, description="股权/出资比例（%），作价投资时必填")
-    organisation: int | None = Field(None, description="所属机构编号；默认为当前用户所在机构")
-    lead: int | None = Field(None, description="对接线索编号")
+    organisation: RecordId | None = Field(None, description="所属机构编号；默认为当前用户所在机构")
+    lead: RecordId | None = Field(None, description="对接线索编号")
     amount: Decimal = Field(description="合同金额，万元，大于 0")
     signed_on: datetime.date | None = Field(None, description="签订日期；已签订的合同须有卖方和买方")
     term_start: datetime.date | None = Field(None, description="履行期限起")

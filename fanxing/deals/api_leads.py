@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from fanxing.accounts.models import Role, User
 from fanxing.achievements.selectors import achievement_get
-from fanxing.core.schemas import InputSchema, PageQuery, paginate, record_ref_out
+from fanxing.core.schemas import InputSchema, PageQuery, RecordId, paginate, record_ref_out
 from fanxing.deals.models import Lead
 from fanxing.deals.selectors.leads import lead_get, lead_list
 from fanxing.deals.services.leads import lead_activity_add, lead_assign, lead_create, lead_move
@@ -22,7 +22,7 @@ router = Router(tags=["对接线索"])
 
 class LeadQuery(PageQuery):
     stage: str = Field("", description="阶段：new, contacted, negotiating, signed, closed")
-    manager: int | None = Field(None, description="技术经理人的用户编号")
+    manager: RecordId | None = Field(None, description="技术经理人的用户编号")
     stale: bool = Field(False, description="只看超过设定天数无跟进的线索")
 
 
@@ -62,9 +62,9 @@ class LeadPage(Schema):
 
 
 class LeadIn(InputSchema):
-    demand: int | None = Field(None, description="需求编号（id）")
-    achievement: int | None = Field(None, description="成果编号（id）")
-    manager: int | None = Field(None, description="技术经理人的用户编号；不填则按专长和在办线索自动分配")
+    demand: RecordId | None = Field(None, description="需求编号（id）")
+    achievement: RecordId | None = Field(None, description="成果编号（id）")
+    manager: RecordId | None = Field(None, description="技术经理人的用户编号；不填则按专长和在办线索自动分配")
     source: str = Field("manual", description="来源：match, event, manual")
     note: str = Field("", description="说明")
 
@@ -84,7 +84,7 @@ class ActivityIn(InputSchema):
 
 
 class AssignIn(InputSchema):
-    manager: int = Field(description="技术经理人的用户编号")
+    manager: RecordId = Field(description="技术经理人的用户编号")
     reason: str = Field("", description="改派原因")
 
 

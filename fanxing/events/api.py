@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from fanxing.accounts import permissions
 from fanxing.achievements.models import Achievement
-from fanxing.core.schemas import InputSchema, PageQuery, paginate, record_ref_out
+from fanxing.core.schemas import InputSchema, PageQuery, RecordId, paginate, record_ref_out
 from fanxing.demands.models import Demand
 from fanxing.events import services
 from fanxing.events.models import Event, Meeting, MeetingRequest, Registration
@@ -56,8 +56,8 @@ class EventPage(Schema):
 
 
 class RegistrationIn(InputSchema):
-    achievements: list[int] = Field([], description="带来的成果编号（id），须属于本机构")
-    demands: list[int] = Field([], description="带来的需求编号（id），须属于本机构")
+    achievements: list[RecordId] = Field([], description="带来的成果编号（id），须属于本机构")
+    demands: list[RecordId] = Field([], description="带来的需求编号（id），须属于本机构")
 
 
 class RegistrationOut(Schema):
@@ -71,7 +71,7 @@ class RegistrationOut(Schema):
 
 
 class RequestIn(InputSchema):
-    to_registration: int = Field(description="对方的报名编号（id）")
+    to_registration: RecordId = Field(description="对方的报名编号（id）")
     note: str = Field("", description="留言")
 
 
@@ -119,8 +119,10 @@ class ScheduleOut(Schema):
 class OutcomeIn(InputSchema):
     outcome: str = Field(description="洽谈结果：interest（意向）, none（无意向）, follow_up（后续跟进）")
     note: str = Field("", description="说明")
-    demand: int | None = Field(None, description="涉及的需求（id），须为洽谈双方带来的；不填则用排程时的需求")
-    achievement: int | None = Field(None, description="涉及的成果（id），须为洽谈双方带来的")
+    demand: RecordId | None = Field(
+        None, description="涉及的需求（id），须为洽谈双方带来的；不填则用排程时的需求"
+    )
+    achievement: RecordId | None = Field(None, description="涉及的成果（id），须为洽谈双方带来的")
 
 
 def event_out(event: Event) -> dict[str, Any]:

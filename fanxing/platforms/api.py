@@ -16,6 +16,7 @@ from fanxing.core.schemas import (
     LAST_YEAR,
     InputSchema,
     PageQuery,
+    RecordId,
     clean_text_nulls,
     paginate,
     partial_schema,
@@ -33,10 +34,10 @@ class PlatformQuery(PageQuery):
     """The filters of the register's list, as on the web page."""
 
     level: str = Field("", description=f"级别：{LEVELS}（city 为市级以上：国家级、省级、市级）")
-    kind: int | None = Field(None, description="平台类型编号，见 /platforms/types")
-    park: int | None = Field(None, description="园区编号，见 /platforms/parks；0 为未入园")
-    chain: int | None = Field(None, description="产业链编号，见 /platforms/chains；0 为未归属产业链")
-    host: int | None = Field(None, description="依托单位（机构）编号")
+    kind: RecordId | None = Field(None, description="平台类型编号，见 /platforms/types")
+    park: RecordId | None = Field(None, description="园区编号，见 /platforms/parks；0 为未入园")
+    chain: RecordId | None = Field(None, description="产业链编号，见 /platforms/chains；0 为未归属产业链")
+    host: RecordId | None = Field(None, description="依托单位（机构）编号")
     status: str = Field(
         "", description="状态：" + "、".join(Platform.Status.values) + "；空为在册（不含已撤销），all 为全部"
     )
@@ -50,13 +51,13 @@ class PlatformIn(InputSchema):
 
     name: str = Field(description="平台名称，唯一")
     level: str = Field(description="级别：" + "、".join(Platform.Level.values))
-    kind: int = Field(description="平台类型编号，见 /platforms/types")
-    host: int = Field(description="依托单位（机构）编号")
+    kind: RecordId = Field(description="平台类型编号，见 /platforms/types")
+    host: RecordId = Field(description="依托单位（机构）编号")
     recognised_year: int = year_field(description="认定年份")
     status: str = Field("active", description="状态：" + "、".join(Platform.Status.values))
     revoked_year: int | None = year_field(None, "撤销年份（状态为 revoked 时必填）")
-    park: int | None = Field(None, description="所在园区编号")
-    chain: int | None = Field(None, description="所属产业链编号")
+    park: RecordId | None = Field(None, description="所在园区编号")
+    chain: RecordId | None = Field(None, description="所属产业链编号")
     fields: list[str] = Field([], description="技术领域代码列表，见 /fields")
     description: str = Field("", description="简介")
 

@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from fanxing.accounts import permissions
 from fanxing.achievements.models import Achievement
-from fanxing.core.schemas import InputSchema
+from fanxing.core.schemas import InputSchema, RecordId
 from fanxing.deals.models import TechContract
 from fanxing.poc import selectors, services
 from fanxing.poc.models import Milestone, PocApplication, PocCall, PocPlatform, ReviewAssignment
@@ -32,7 +32,7 @@ class CallQuery(Schema):
 
 
 class ApplyIn(InputSchema):
-    achievement: int = Field(description="成果编号（id），须为本机构的成果")
+    achievement: RecordId = Field(description="成果编号（id），须为本机构的成果")
     plan: str = Field(description="验证方案")
     budget: Decimal = Field(description="申请经费（万元），不超过单项资助上限")
 
@@ -62,7 +62,7 @@ class ReportIn(InputSchema):
 
 class OutcomeIn(InputSchema):
     status: str = Field(description="结果：converted（已转化，须填 contract）, continuing, stopped")
-    contract: int | None = Field(None, description="技术合同编号（id），申报单位的合同")
+    contract: RecordId | None = Field(None, description="技术合同编号（id），申报单位的合同")
     note: str = ""
     date: datetime.date | None = None
 

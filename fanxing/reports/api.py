@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 from fanxing.accounts import permissions
 from fanxing.accounts.permissions import AnyUser
 from fanxing.core.models import Organisation
-from fanxing.core.schemas import InputSchema
+from fanxing.core.schemas import InputSchema, RecordId
 from fanxing.reports import dashboard, services
 from fanxing.reports import selectors as s
 from fanxing.reports.models import Indicator, Target
@@ -29,7 +29,9 @@ YEAR = Field(None, ge=2000, le=2100, description="年度，默认为最近一个
 
 class FigureQuery(Schema):
     year: int | None = YEAR
-    organisation: int | None = Field(None, description="机构编号（id）：该机构的数值（仅按机构统计的指标）")
+    organisation: RecordId | None = Field(
+        None, description="机构编号（id）：该机构的数值（仅按机构统计的指标）"
+    )
 
 
 class TargetQuery(Schema):

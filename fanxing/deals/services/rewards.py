@@ -145,6 +145,8 @@ def _contribution(value: Any, n: int, name: str) -> Decimal:
         raise ValidationError({"members": f"{who}的贡献比例“{value}”不是数字"}) from None
     if not amount.is_finite() or amount <= 0:
         raise ValidationError({"members": f"{who}的贡献比例应大于 0（现为 {value}%）"})
+    if amount > 100:
+        raise ValidationError({"members": f"{who}的贡献比例不能超过 100%（现为 {value}%）"})
     if amount != amount.quantize(CENT):
         raise ValidationError({"members": f"{who}的贡献比例最多两位小数（现为 {value}%）"})
     return amount
