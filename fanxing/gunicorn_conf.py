@@ -12,6 +12,9 @@ by hand. Every variable is optional:
 - FANXING_TIMEOUT: seconds a request may take before its worker is restarted, 60 by default (a search
   over a large library, an export); imports and reports run as jobs, not within a request.
 - FANXING_FORWARDED_ALLOW_IPS: the proxies whose X-Forwarded-* headers are trusted, "127.0.0.1,::1".
+- FANXING_KEEPALIVE: seconds an idle keep-alive connection stays open, 5 by default. Keep it longer than
+  the clients (or the proxy) keep theirs idle: a request sent on a connection the server is just closing
+  is lost ("remote end closed connection").
 
 Requests are logged by the application (fanxing.core.requestlog), so gunicorn's access log stays off;
 its own messages (starting, a worker timed out) go to stderr, as JSON lines when the application's are.
@@ -27,7 +30,7 @@ worker_class = "gthread"
 threads = int(os.environ.get("FANXING_THREADS", 4))
 timeout = int(os.environ.get("FANXING_TIMEOUT", 60))
 graceful_timeout = 30
-keepalive = 5
+keepalive = int(os.environ.get("FANXING_KEEPALIVE", 5))
 forwarded_allow_ips = os.environ.get("FANXING_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 accesslog = None
 errorlog = "-"

@@ -98,13 +98,13 @@ class Searcher(PlatformUser):
 
 def sign_in(user: HttpUser, username: str) -> None:
     """Through the login form, as a person does (the session cookie and the CSRF token it sets)."""
-    user.client.get("/accounts/login/", name="sign in")
+    user.client.get("/accounts/login/", name="sign in: form")
     token = user.client.cookies.get("csrftoken", "")
     user.client.post(
         "/accounts/login/",
         {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
         headers={"Referer": f"{user.host}/accounts/login/"},
-        name="sign in",
+        name="sign in: post",
     )
 
 
