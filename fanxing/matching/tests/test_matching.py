@@ -4,6 +4,7 @@ import json
 from io import StringIO
 from unittest import mock
 
+import numpy as np
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.test import TestCase
@@ -244,6 +245,29 @@ class ConcurrentRebuildTest(PersonasTestCase):
         self.assertEqual(indexes.current_version("achievements"), newer.version)
         self.assertFalse((indexes.root("achievements") / stale).exists())
         fresh = indexes.rebuild("achievements")  # the next rebuild reads both achievements
+        assert fresh is not None
+        self.assertEqual((indexes.current_version("achievements"), fresh.documents), (fresh.version, 2))
+
+    def test_a_rebuild_whose_worker_dies_mid_write_leaves_search_on_the_current_version(self) -> None:
+        make_achievement(self.qdu, title="对虾养殖尾水微生物处理技术")
+        current = indexes.rebuild("achievements")
+        assert current is not None
+        make_achievement(self.qdu, title="锂电池正极材料包覆工艺")
+        real_save = np.save
+
+        def dies_after_the_first_array(*args: object, **kwargs: object) -> None:
+            real_save(*args, **kwargs)  # type: ignore[call-overload]
+            raise SystemExit("killed")  # the worker is gone with a version half on disk
+
+        with mock.patch("techmatch.index.np.save", side_effect=dies_after_the_first_array):
+            with self.assertRaises(SystemExit):
+                indexes.rebuild("achievements")
+        self.assertEqual(indexes.current_version("achievements"), current.version)
+        searcher = indexes.searcher("achievements")
+        assert searcher is not None
+        self.assertEqual(searcher.index.version, current.version)  # type: ignore[attr-defined]
+        self.assertTrue(searcher.search("对虾养殖尾水", top=5))  # search goes on, as before
+        fresh = indexes.rebuild("achievements")  # the next rebuild (a new worker) publishes both records
         assert fresh is not None
         self.assertEqual((indexes.current_version("achievements"), fresh.documents), (fresh.version, 2))
 
