@@ -197,17 +197,23 @@ class Cell:
     organisation_id: int | None = None  # a row of organisations: whose figures page it opens
 
 
+def year_records(code: str, year: int) -> tuple[Indicator, QuerySet[Any]] | None:
+    """A computed indicator and the records its figure counts in the year, unordered for grouping."""
+    indicator = Indicator.objects.filter(code=code).first()
+    if indicator is None:
+        return None
+    return indicator, s.records_of(indicator, s.period_for(year)).order_by()
+
+
 def by_field(year: int) -> list[Cell]:
     """Achievements published in the year by top-level technical field, most first."""
-    indicator = Indicator.objects.filter(code="fanxing.achievements_published").first()
-    if indicator is None:
+    found = year_records("fanxing.achievements_published", year)
+    if found is None:
         return []
-    rows = (
-        s.records_of(indicator, s.period_for(year))
-        .order_by()
-        .values("field__code", "field__name", "field__parent__code", "field__parent__name")
-        .annotate(n=Count("pk"))
-    )
+    indicator, records = found
+    rows = records.values(
+        "field__code", "field__name", "field__parent__code", "field__parent__name"
+    ).annotate(n=Count("pk"))
     counts: dict[tuple[str, str], int] = {}
     for row in rows:
         top = (row["field__parent__code"], row["field__parent__name"])
@@ -222,15 +228,11 @@ def by_field(year: int) -> list[Cell]:
 
 def by_contract_kind(year: int) -> list[Cell]:
     """Contracts signed in the year by type: how many and their amount (万元)."""
-    indicator = Indicator.objects.filter(code="contracts.all.amount").first()
-    if indicator is None:
+    found = year_records("contracts.all.amount", year)
+    if found is None:
         return []
-    rows = (
-        s.records_of(indicator, s.period_for(year))
-        .order_by()
-        .values("kind")
-        .annotate(n=Count("pk"), amount=Sum("amount"))
-    )
+    indicator, records = found
+    rows = records.values("kind").annotate(n=Count("pk"), amount=Sum("amount"))
     labels = dict(ContractKind.choices)
     found = {row["kind"]: row for row in rows}
     return [
@@ -243,13 +245,12 @@ def by_contract_kind(year: int) -> list[Cell]:
 def top_organisations(year: int, limit: int = 10) -> list[Cell]:
     """The organisations with the largest amount of contracts signed in the year; each links to its own
     contracts.all.amount figure."""
-    indicator = Indicator.objects.filter(code="contracts.all.amount").first()
-    if indicator is None:
+    found = year_records("contracts.all.amount", year)
+    if found is None:
         return []
+    indicator, records = found
     rows = (
-        s.records_of(indicator, s.period_for(year))
-        .order_by()
-        .values("organisation", "organisation__name", "organisation__code")
+        records.values("organisation", "organisation__name", "organisation__code")
         .annotate(n=Count("pk"), amount=Sum("amount"))
         .order_by("-amount", "organisation__name")[:limit]
     )

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fanxing.core.models import Organisation, TechField
+from fanxing.reports import formulas
 from fanxing.reports import selectors as s
 from fanxing.reports.formulas import CONVERSION_KINDS, INSTITUTION_KINDS, Period
 from fanxing.reports.models import Comment, Leaderboard
@@ -73,9 +74,8 @@ def build(year: int, today: datetime.date | None = None) -> dict[str, Any]:
 
 
 def _contracts(period: Period) -> Any:
-    from fanxing.deals.models import TechContract
-
-    return TechContract.objects.filter(signed_on__range=(period.start, period.end))
+    """Every contract signed in the period (the formulas' rule), unordered for grouping."""
+    return formulas.contracts()(period, None).order_by()
 
 
 def rankings(period: Period) -> dict[str, list[dict[str, Any]]]:
@@ -132,14 +132,10 @@ def managers_by_deals(period: Period) -> list[dict[str, Any]]:
 
 def fields_by_activity(period: Period) -> list[dict[str, Any]]:
     """Technical fields (top level) by achievements and demands published and contracts signed in the period."""
-    published = Q(status__in=("published", "expired"), published_at__date__range=(period.start, period.end))
-    from fanxing.achievements.models import Achievement
-    from fanxing.demands.models import Demand
-
     counts: dict[int, dict[str, int]] = {}
     for name, qs in (
-        ("achievements", Achievement.objects.filter(published)),
-        ("demands", Demand.objects.filter(published)),
+        ("achievements", formulas.published("achievements.Achievement")(period, None).order_by()),
+        ("demands", formulas.published("demands.Demand")(period, None).order_by()),
         ("contracts", _contracts(period).filter(achievements__isnull=False).distinct()),
     ):
         path = "field__parent" if name != "contracts" else "achievements__field__parent"

@@ -7,18 +7,8 @@ from fanxing.accounts.models import User
 from fanxing.reports import services
 from fanxing.reports.models import Leaderboard
 from fanxing.reports.tests.leaderboard_base import DRAFT_YEAR, YEAR, LeaderboardTestCase, page_figures
+from tests.base import PERSONAS
 
-PERSONAS = [
-    "anonymous",
-    "bureau_admin",
-    "tto_admin",
-    "tto_staff",
-    "other_staff",
-    "enterprise_user",
-    "outsider",
-    "manager",
-    "expert",
-]
 CONTENT_TYPES = {
     "json": "application/json",
     "html": "text/html; charset=utf-8",
