@@ -7,10 +7,12 @@ import pytest
 
 @pytest.fixture(autouse=True, scope="session")
 def _index_in_tmp(tmp_path_factory):  # type: ignore[no-untyped-def]
-    """Matching indexes of the whole run go to a temporary folder (one per xdist worker)."""
+    """Matching indexes and files of the whole run go to temporary folders (one per xdist worker); each
+    test has a media folder of its own too (below)."""
     from django.conf import settings
 
     settings.FANXING_INDEX_DIR = tmp_path_factory.mktemp("index")
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -210,6 +210,9 @@ if not DEBUG:
 
 EMAIL_BACKEND = os.environ.get("FANXING_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("FANXING_FROM_EMAIL", "繁星平台 <noreply@fanxing.local>")
+EMAIL_HOST = os.environ.get("FANXING_EMAIL_HOST", "localhost")  # the SMTP relay, with the smtp backend
+EMAIL_PORT = envint("FANXING_EMAIL_PORT", 25)
+EMAIL_TIMEOUT = 30  # seconds: a stalled relay fails the task (retried later), never a worker for good
 
 # Logs go to stderr: JSON lines in the production profile (one object a record, python-json-logger), text
 # in the embedded default. fanxing.core.requestlog writes one record per request (INFO; 4xx WARNING, 5xx

@@ -203,23 +203,76 @@ def rq_job_run(job_id: int, path: str) -> None:
     _run(job_id, import_string(path))
 
 
+def task_start(function: Callable[..., Any], *args: Any) -> None:
+    """Run `function(*args)` in the background with no Job row (an email, a report's files), as
+    FANXING_JOBS says: inline now ("sync"), or once the current transaction commits in a thread of this
+    process ("thread") or on a worker ("rq", retried three times over half an hour when it raises). The
+    function takes ids, not objects, and reads what it needs itself. Its failure is logged, never raised
+    into the caller: what it leaves undone stays recorded as undone (a notice not emailed)."""
+    path = function_path(function)
+    if settings.FANXING_JOBS == "sync":
+        _task_run(function, args)
+    elif settings.FANXING_JOBS == "thread":
+        transaction.on_commit(lambda: _task_thread(function, args))
+    elif settings.FANXING_JOBS_ASYNC:
+        transaction.on_commit(lambda: _task_queue(path, args))
+    else:  # the test suite: through Redis, run at once in this process
+        _task_queue(path, args)
+
+
+def _task_run(function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    try:
+        function(*args)
+    except Exception:
+        logger.exception("task %s%r failed", function_path(function), args)
+
+
+def _task_thread(function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    def run() -> None:
+        close_old_connections()
+        try:
+            _task_run(function, args)
+        finally:
+            connection.close()
+
+    threading.Thread(target=run, name=f"task-{function.__name__}", daemon=True).start()
+
+
+def _task_queue(path: str, args: tuple[Any, ...]) -> None:
+    from redis.exceptions import RedisError
+    from rq import Retry
+
+    try:
+        task_enqueue(import_string(path), *args, retry=Retry(max=3, interval=[60, 300, 1800]))
+    except RedisError:
+        logger.exception("task %s%r could not be queued", path, args)
+
+
 def rq_task(path: str, args: list[Any], once: str) -> None:
-    """What a worker runs for `task_enqueue`: the function at `path`, after clearing its `once` key."""
+    """What a worker runs for `task_enqueue`: the function at `path`, after clearing its `once` key. A
+    failure is logged here, as in the other profiles, and raised for RQ to record and retry."""
     if once:
         redis_connection().delete(once)
-    import_string(path)(*args)
+    try:
+        import_string(path)(*args)
+    except Exception:
+        logger.exception("task %s%r failed", path, tuple(args))
+        raise
 
 
-def task_enqueue(function: Callable[..., Any], *args: Any, once: str = "") -> None:
+def task_enqueue(function: Callable[..., Any], *args: Any, once: str = "", retry: Any = None) -> None:
     """Queue a function with no Job row (an index rebuild); with `once`, not again while one with that
-    name waits in the queue (a task already running does not count: it may have read the data too early)."""
+    name waits in the queue (a task already running does not count: it may have read the data too early);
+    with `retry` (an rq.Retry), run again after it raises."""
     path = function_path(function)
     key = f"{settings.FANXING_REDIS_PREFIX}:once:{once}" if once else ""
     redis = redis_connection()
     if key and not redis.set(key, 1, nx=True, ex=settings.FANXING_JOBS_TIMEOUT):
         return
     task_id = f"{settings.FANXING_REDIS_PREFIX}-task-{uuid.uuid4().hex}"
-    job_queue(redis).enqueue(rq_task, path, list(args), key, job_id=task_id, failure_ttl=7 * 86400)
+    job_queue(redis).enqueue(
+        rq_task, path, list(args), key, job_id=task_id, failure_ttl=7 * 86400, retry=retry
+    )
 
 
 def _rq_progress(done: int, total: int) -> None:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from fanxing.accounts import permissions
 from fanxing.accounts.models import User
+from fanxing.core.jobs import task_start
 from fanxing.core.models import AllianceMember, AuditEntry, Notice, Organisation
 from fanxing.core.workflow import MOVES, Status
 from fanxing.matching.services import index_schedule_rebuild
@@ -250,12 +251,10 @@ def alliance_member_save(
 
 
 def notify(*, users: Any, subject: str, body: str = "", url: str = "", key: str = "") -> list[Notice]:
-    """Send each user an in-app notice and an email (Django's email backend) about something that needs
-    them: a deadline, an invitation, a decision. With a `key`, a user who already had that notice is
-    skipped, so reminders can run every day. A failed email leaves the notice (marked not emailed)."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-
+    """Send each user an in-app notice and an email about something that needs them: a deadline, an
+    invitation, a decision. The email goes as a background task (`notice_email_send`: on a worker in the
+    production profile, so a slow or failing mail server never holds up the request). With a `key`, a
+    user who already had that notice is skipped, so reminders can run every day."""
     sent = []
     for user in users:
         if not user.is_active or (key and Notice.objects.filter(user=user, key=key).exists()):
@@ -264,12 +263,20 @@ def notify(*, users: Any, subject: str, body: str = "", url: str = "", key: str 
             user=user, subject=subject[:200], body=body, url=url[:300], key=key[:120]
         )
         if user.email:
-            link = f"\n\n{settings.FANXING_SITE_URL}{url}" if url else ""
-            try:
-                send_mail(subject, body + link, None, [user.email])
-            except OSError:
-                logger.warning("notice %s: email to %s failed", notice.pk, user.email, exc_info=True)
-            else:
-                Notice.objects.filter(pk=notice.pk).update(emailed=True)
+            task_start(notice_email_send, notice.pk)
         sent.append(notice)
     return sent
+
+
+def notice_email_send(notice_id: int) -> None:
+    """Email a notice to its user (Django's email backend) and mark it emailed; a notice already emailed
+    is not sent again (a task run twice). A failed send raises, leaving it not emailed, for a retry."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    notice = Notice.objects.select_related("user").filter(pk=notice_id, emailed=False).first()
+    if notice is None or not notice.user.email:
+        return
+    link = f"\n\n{settings.FANXING_SITE_URL}{notice.url}" if notice.url else ""
+    send_mail(notice.subject, notice.body + link, None, [notice.user.email])
+    Notice.objects.filter(pk=notice.pk).update(emailed=True)

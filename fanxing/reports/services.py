@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from fanxing.accounts import permissions
 from fanxing.accounts.models import User
+from fanxing.core.jobs import task_start
 from fanxing.core.models import Organisation
 from fanxing.core.services import audit, require
 from fanxing.reports import catalogue
+from fanxing.reports.files import leaderboard_files_render
 from fanxing.reports.formulas import FORMULAS
 from fanxing.reports.models import Comment, Indicator, IndicatorValue, Leaderboard, Target
 from fanxing.reports.selectors import plain
@@ -241,5 +243,6 @@ def leaderboard_publish(*, by: User | None, board: Leaderboard, publish: bool = 
     board.save(update_fields=["published_at", "published_by"])
     board.snapshot = build(board.year) if publish else None  # after the save: it states when it was published
     board.save(update_fields=["snapshot"])
+    task_start(leaderboard_files_render, board.pk)  # the files the portal serves (or their removal)
     audit(actor=by, action="leaderboard_publish" if publish else "leaderboard_withdraw", target=board)
     return board

@@ -1,14 +1,14 @@
 """Pages of the indicators and the leaderboard. Reads through the selectors, writes through the services;
 who sees what is in fanxing.accounts.permissions."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 
 from fanxing.accounts import permissions
 from fanxing.core.io import table_response
 from fanxing.core.tabular import Column
-from fanxing.reports import report
+from fanxing.reports import files, report
 from fanxing.reports import selectors as s
 from fanxing.reports.drilldown import drilldown
 from fanxing.reports.models import Indicator, Leaderboard
@@ -86,11 +86,17 @@ def leaderboard(request: HttpRequest, year: int) -> HttpResponse:
 
 
 def leaderboard_download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
-    """The leaderboard as a file (json, html, pdf, xlsx), under the page's rule."""
+    """The leaderboard as a file (json, html, pdf, xlsx), under the page's rule: a published year's file
+    as rendered at its publication (fanxing.reports.files), else rendered now."""
     if fmt not in FORMATS or not s.leaderboard_visible(request.user, year):
         raise Http404("没有这个年度的成果榜单")
+    filename = f"{year}年度科技成果榜单.{fmt}"
+    board = Leaderboard.objects.filter(year=year).first()
+    stored = None if board is None else files.stored(board, fmt)
+    if stored is not None:
+        return FileResponse(
+            stored.open("rb"), as_attachment=True, filename=filename, content_type=CONTENT_TYPES[fmt]
+        )
     response = HttpResponse(render_file(report.leaderboard(year), fmt), content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"{year}年度科技成果榜单.{fmt}"
-    )
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     return response

@@ -8,6 +8,7 @@ real worker processes, one of them killed in the middle of an import.
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -39,6 +40,7 @@ from fanxing.core.jobs import (
 )
 from fanxing.core.models import Job
 from fanxing.core.reference import load_defaults
+from fanxing.core.services import notify
 from fanxing.core.tests.redis_support import needs_redis, redis_delete_prefixed, redis_url
 from fanxing.core.tests.test_import_export import GOOD, ImportExportTestCase, csv_file
 from fanxing.core.workflow import Status
@@ -232,7 +234,7 @@ class WorkerProcessTests(TransactionTestCase):
         params = {"kind": "achievements", "path": str(path), "dry_run": False, "filename": path.name}
         return job_start(kind="import", owner=self.tto_staff, params=params, function=import_job)
 
-    def worker(self) -> subprocess.Popen[str]:
+    def worker(self, **extra: str) -> subprocess.Popen[str]:
         from django.conf import settings
 
         env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")} | {
@@ -240,6 +242,7 @@ class WorkerProcessTests(TransactionTestCase):
             "FANXING_DATABASE_URL": database_url(),
             "FANXING_REDIS_PREFIX": settings.FANXING_REDIS_PREFIX,
             "FANXING_INDEX_DIR": str(self.tmp / "index"),
+            **extra,
         }
         command = [sys.executable, "-m", "fanxing.cli", "worker", "--burst", "--verbosity", "0"]
         return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -327,3 +330,29 @@ class WorkerProcessTests(TransactionTestCase):
         job.refresh_from_db()
         self.assertEqual((job.status, job.result), ("failed", {"error": LOST_ERROR, "lost": True}))
         self.unchanged()
+
+    def test_a_notices_email_goes_through_a_worker_and_waits_for_a_retry_when_the_relay_refuses(self) -> None:
+        self.tto_staff.email = "staff@qdu.example"
+        self.tto_staff.save()
+        [notice] = notify(users=[self.tto_staff], subject="合同待登记", url="/deals/")
+        self.assertEqual(job_queue().count, 1, "the email waits in the queue; the request did not send it")
+        with socket.socket() as s:  # a port nothing listens on: the relay refuses
+            s.bind(("127.0.0.1", 0))
+            closed = str(s.getsockname()[1])
+        smtp = "django.core.mail.backends.smtp.EmailBackend"
+        output = self.finish(
+            self.worker(FANXING_EMAIL_BACKEND=smtp, FANXING_EMAIL_HOST="127.0.0.1", FANXING_EMAIL_PORT=closed)
+        )
+        notice.refresh_from_db()
+        self.assertFalse(notice.emailed, output)
+        retries = job_queue().scheduled_job_registry
+        self.assertEqual(retries.count, 1, "the failed send is scheduled to run again")
+        [retry] = retries.get_job_ids()
+        retries.requeue(retry)  # as RQ's scheduler does when the interval has passed
+
+        console = "django.core.mail.backends.console.EmailBackend"
+        output = self.finish(self.worker(FANXING_EMAIL_BACKEND=console))
+        self.assertIn("To: staff@qdu.example", output)
+        notice.refresh_from_db()
+        self.assertTrue(notice.emailed, output)
+        self.assertEqual((job_queue().count, retries.count), (0, 0))

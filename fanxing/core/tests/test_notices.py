@@ -1,10 +1,12 @@
 """In-app notices with an email, sent once per key."""
 
+import socket
+
 from django.core import mail
 from django.urls import reverse
 
 from fanxing.core.models import Notice
-from fanxing.core.services import notify
+from fanxing.core.services import notice_email_send, notify
 from tests.base import PersonasTestCase
 
 
@@ -36,3 +38,21 @@ class NoticeTest(PersonasTestCase):
         self.assertNotIn("别人的通知", page)
         self.assertIsNotNone(Notice.objects.get(user=self.tto_staff).read_at)
         self.assertNotIn('title="未读通知"', self.client.get("/").content.decode())
+
+    def test_a_mail_server_that_refuses_leaves_the_notice_unsent_for_a_retry(self) -> None:
+        self.tto_staff.email = "staff@qdu.example"
+        self.tto_staff.save()
+        with socket.socket() as s:  # a port nothing listens on: the connection is refused
+            s.bind(("127.0.0.1", 0))
+            closed = s.getsockname()[1]
+        smtp = "django.core.mail.backends.smtp.EmailBackend"
+        with self.settings(EMAIL_BACKEND=smtp, EMAIL_HOST="127.0.0.1", EMAIL_PORT=closed, EMAIL_TIMEOUT=2):
+            [notice] = notify(users=[self.tto_staff], subject="合同待登记", url="/deals/")
+        notice.refresh_from_db()
+        self.assertFalse(notice.emailed, "the in-app notice stands; the email is still owed")
+        self.assertEqual(mail.outbox, [])
+        notice_email_send(notice.pk)  # the retry, once the server is back
+        notice_email_send(notice.pk)  # a task run twice sends once
+        self.assertEqual([m.subject for m in mail.outbox], ["合同待登记"])
+        notice.refresh_from_db()
+        self.assertTrue(notice.emailed)

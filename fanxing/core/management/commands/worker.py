@@ -3,7 +3,8 @@
 RQ's forking worker: each job runs in a fresh child process (the work horse). Django's database connections
 are closed before every fork, so a horse never shares the worker's socket; when a horse dies (killed, out of
 memory) the worker marks its Job row failed at once, and an abandoned job of a worker that died whole is
-failed by the next worker's or poller's clean-up of the started-job registry.
+failed by the next worker's or poller's clean-up of the started-job registry. Every worker offers to run
+RQ's scheduler too (one at a time holds its lock): it queues a failed task's retry when its time comes.
 """
 
 import os
@@ -34,7 +35,9 @@ class FanxingWorker(Worker):
 
 
 class Command(BaseCommand):
-    help = "运行后台任务（导入、索引重建）的工作进程：FANXING_JOBS=rq 时从 Redis 队列取任务执行"
+    help = (
+        "运行后台任务（导入、索引重建、邮件、榜单文件）的工作进程：FANXING_JOBS=rq 时从 Redis 队列取任务执行"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--burst", action="store_true", help="执行完队列中的任务后退出")
@@ -54,4 +57,5 @@ class Command(BaseCommand):
             work_horse_killed_handler=rq_job_lost,
         )
         level = "DEBUG" if options["verbosity"] > 1 else "INFO" if options["verbosity"] else "WARNING"
-        worker.work(burst=burst, logging_level=level)
+        # with_scheduler: one of the workers (whichever holds RQ's lock) also queues the retries that are due
+        worker.work(burst=burst, logging_level=level, with_scheduler=True)

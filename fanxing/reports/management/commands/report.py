@@ -5,21 +5,14 @@ year is written as it was published (the portal shows the same), unless `--live`
 the records give them now. The file is
 written whole or not at all: it is written beside PATH and moved into place once complete."""
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fanxing.reports import report
+from fanxing.reports.files import write_whole
 from fanxing.reports.renderers import FORMATS, render
-
-
-def current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 class Command(BaseCommand):
@@ -46,15 +39,8 @@ class Command(BaseCommand):
         if out == "-":
             self.stdout.write(content.decode())
             return
-        temporary: str | None = None
         try:
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(content)
-            os.chmod(temporary, 0o666 & ~current_umask())  # as an ordinary new file (mkstemp makes it 0600)
-            os.replace(temporary, path)
+            write_whole(path, content)
         except OSError as error:
-            if temporary is not None:
-                Path(temporary).unlink(missing_ok=True)
             raise CommandError(f"无法写入“{path}”：{error.strerror or error}") from error
         self.stderr.write(f"已生成 {year} 年度成果榜单（{fmt}）：{path}（{len(content)} 字节）")
