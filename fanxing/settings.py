@@ -256,6 +256,8 @@ FANXING_DENSE_MODEL = os.environ.get("FANXING_DENSE_MODEL", "").strip()
 FANXING_SEARCH_BACKEND = os.environ.get("FANXING_SEARCH_BACKEND", "").strip() or "engine"
 FANXING_MILVUS_URI = os.environ.get("FANXING_MILVUS_URI", "").strip() or str(DATA_DIR / "milvus.db")
 FANXING_MILVUS_PREFIX = os.environ.get("FANXING_MILVUS_PREFIX", "").strip() or "fanxing"
+# seconds to wait for a connection to Milvus: a search (and /readyz) waits this long when Milvus is away
+FANXING_MILVUS_TIMEOUT = float(os.environ.get("FANXING_MILVUS_TIMEOUT", "10"))
 FANXING_SITE_NAME = "繁星汇 · 科技成果转化平台"
 # The address links in emails start with (no trailing slash).
 FANXING_SITE_URL = os.environ.get("FANXING_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

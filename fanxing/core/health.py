@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from fanxing.matching.indexes import LIBRARIES, current_version, status
+from techmatch.milvus import MilvusUnavailableError
 
 
 class NotReady(Exception):
@@ -55,16 +56,23 @@ def check_cache() -> str:
 
 
 def check_index() -> str:
-    """Every library whose folder names a current version has it loaded in this process (a library
-    without any is fine: a new platform, or nothing published yet)."""
+    """The search backend answers for every library. The engine's own index: every library whose folder
+    names a current version has it loaded in this process. Milvus: the server answers and names each
+    library's current collection. A library without any is fine: a new platform, or nothing published yet."""
+    on_milvus = settings.FANXING_SEARCH_BACKEND == "milvus"
     loaded = []
     for library in LIBRARIES:
-        expected, found = current_version(library), status(library)
+        try:
+            found = status(library)
+        except MilvusUnavailableError as error:
+            raise NotReady(str(error)) from error
+        expected = "" if on_milvus else current_version(library)
         if expected and (found is None or found.version != expected):
             raise NotReady(f"索引 {library} 的版本 {expected} 无法加载（{settings.FANXING_INDEX_DIR}）")
         if found is not None:
             loaded.append(f"{library} {found.version}")
-    return "；".join(loaded) or "尚无索引"
+    where = f"Milvus {settings.FANXING_MILVUS_URI}：" if on_milvus else ""
+    return where + ("；".join(loaded) or "尚无索引")
 
 
 def check_static() -> str:

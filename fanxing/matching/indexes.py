@@ -111,14 +111,20 @@ def milvus() -> MilvusStore | None:
     if backend != "milvus":
         raise ImproperlyConfigured(f"FANXING_SEARCH_BACKEND 应为 engine 或 milvus，而不是 {backend!r}")
     return milvus_at(
-        settings.FANXING_MILVUS_URI, settings.FANXING_MILVUS_PREFIX, settings.FANXING_DENSE_MODEL
+        settings.FANXING_MILVUS_URI,
+        settings.FANXING_MILVUS_PREFIX,
+        settings.FANXING_DENSE_MODEL,
+        settings.FANXING_MILVUS_TIMEOUT,
     )
 
 
 @cache
-def milvus_at(uri: str, prefix: str, dense_model: str) -> MilvusStore:
-    """The store of this Milvus, with the dense model in this folder ("" for none)."""
-    return MilvusStore(uri, prefix=prefix, setting="FANXING_MILVUS_URI", encoder=encoder_at(dense_model))
+def milvus_at(uri: str, prefix: str, dense_model: str, timeout: float = 10.0) -> MilvusStore:
+    """The store of this Milvus, with the dense model in this folder ("" for none); connecting waits
+    `timeout` seconds at most."""
+    return MilvusStore(
+        uri, prefix=prefix, setting="FANXING_MILVUS_URI", timeout=timeout, encoder=encoder_at(dense_model)
+    )
 
 
 def root(library: str) -> Path:

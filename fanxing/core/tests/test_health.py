@@ -8,6 +8,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.test import TestCase, override_settings
 
 from fanxing.matching.indexes import rebuild
+from techmatch import milvus
 from tests.base import make_achievement, make_organisation
 
 
@@ -55,6 +56,27 @@ class HealthTest(TestCase):
         self.assertFalse(body["checks"]["index"]["ok"])
         self.assertIn("demands", body["checks"]["index"]["detail"])
         self.assertTrue(body["checks"]["database"]["ok"])
+
+    def test_readyz_on_milvus_names_its_collections_and_is_503_when_it_cannot_be_reached(self) -> None:
+        uri = str(self.index_dir / "milvus.db")  # milvus-lite, the engine CI tests the backend against
+        self.addCleanup(milvus.close, uri)
+        make_achievement(make_organisation("青岛大学"))
+        with self.settings(FANXING_SEARCH_BACKEND="milvus", FANXING_MILVUS_URI=uri):
+            rebuild("achievements")
+            response = self.client.get("/readyz")
+            self.assertEqual(response.status_code, 200, response.content)
+            detail = response.json()["checks"]["index"]["detail"]
+            self.assertIn(f"Milvus {uri}", detail)
+            self.assertIn("achievements", detail)
+        unreachable = "http://127.0.0.1:1"  # nothing listens on port 1
+        away = {"FANXING_MILVUS_URI": unreachable, "FANXING_MILVUS_TIMEOUT": 1.0}
+        with self.settings(FANXING_SEARCH_BACKEND="milvus", **away):
+            response = self.client.get("/readyz")
+        self.assertEqual(response.status_code, 503)
+        index = response.json()["checks"]["index"]
+        self.assertFalse(index["ok"])
+        self.assertIn(unreachable, index["detail"])
+        self.assertTrue(response.json()["checks"]["database"]["ok"])
 
     @override_settings(CACHES={"default": {"BACKEND": f"{__name__}.ForgetfulCache"}})
     def test_readyz_is_503_naming_a_cache_that_does_not_keep_what_it_is_given(self) -> None:
