@@ -13,35 +13,16 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
-import time
 import unittest
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from django.test import SimpleTestCase
 
+from tests.faults.support import BIN, ON_POSTGRES, free_port, get, start_redis, wait_for
+
 PG_BIN = (sorted(glob.glob("/usr/lib/postgresql/*/bin")) or [""])[-1]
-ON_POSTGRES = os.environ.get("FANXING_DATABASE_URL", "").startswith("postgres")
-BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def get(url: str) -> tuple[int, str, dict[str, str]]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read().decode(), dict(response.headers)
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode(), dict(error.headers)
 
 
 @unittest.skipUnless(ON_POSTGRES, "runs in the PostgreSQL profile's run of the suite")
@@ -116,39 +97,13 @@ class ServiceRestartTest(SimpleTestCase):
 
     @classmethod
     def start_redis(cls) -> subprocess.Popen[bytes]:
-        redis = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(cls.redis_port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        probe = ["redis-cli", "-p", str(cls.redis_port), "ping"]
-        cls.wait_for(lambda: subprocess.run(probe, capture_output=True).stdout.strip() == b"PONG", "redis")
-        return redis
+        return start_redis(cls.redis_port)
 
     @classmethod
     def url(cls, path: str) -> str:
         return f"http://127.0.0.1:{cls.web_port}{path}"
 
-    @staticmethod
-    def wait_for(ready: object, what: str, seconds: float = 30) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            try:
-                if ready():  # type: ignore[operator]
-                    return
-            except OSError:  # not listening yet
-                pass
-            time.sleep(0.3)
-        raise AssertionError(f"{what}: not within {seconds} s")
+    wait_for = staticmethod(wait_for)
 
     def readiness(self) -> dict[str, bool]:
         status, body, _ = get(self.url("/readyz"))
