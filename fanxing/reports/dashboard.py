@@ -259,7 +259,7 @@ def top_organisations(year: int, limit: int = 10) -> list[Cell]:
         Cell(
             row["organisation__name"],
             Decimal(row["n"]),
-            f"{row['organisation__code'] or 'org' + str(row['organisation'])}.{rest}",
+            f"{s.organisation_key_of(row['organisation__code'], row['organisation'])}.{rest}",
             amount=_money(row["amount"]),
             organisation_id=row["organisation"],
         )

@@ -91,8 +91,7 @@ def rankings(period: Period) -> dict[str, list[dict[str, Any]]]:
         )
     )
     for row in rows:
-        row["key"] = row.pop("code") or f"org{row.pop('organisation')}"
-        row.pop("organisation", None)
+        row["key"] = s.organisation_key_of(row.pop("code"), row.pop("organisation"))
         for name in ("total", "conversion_total"):
             row[name.replace("total", "amount")] = number(
                 (row.pop(name) or Decimal(0)).quantize(Decimal("0.01"))

@@ -34,7 +34,12 @@ def figure_key(indicator: Indicator, organisation: Organisation | None) -> str:
 
 
 def organisation_key(organisation: Organisation) -> str:
-    return organisation.code or f"org{organisation.pk}"
+    return organisation_key_of(organisation.code, organisation.pk)
+
+
+def organisation_key_of(code: str | None, pk: int) -> str:
+    """An organisation's key in figure keys and anchors: its code (qdu), or org<id> for one without."""
+    return code or f"org{pk}"
 
 
 def per_organisation(indicator: Indicator) -> bool:
