@@ -7,6 +7,9 @@
 - "rq": queued on Redis (FANXING_REDIS_URL) once the current transaction commits, for a `fanxing worker`
   process on any machine (the production profile).
 
+A task (`task_start`: an email, a leaderboard's files) is the same without a Job row: a function of ids,
+run in the same three ways, its failure logged (and on a worker retried).
+
 A job function is a module-level function, named by its dotted path so a worker can import it; it takes
 the Job and returns its result (a JSON-able dict), and reports progress with `job_progress(job, done,
 total)`. Progress is written to the database when that is safe (outside a transaction; a transaction's
@@ -209,15 +212,15 @@ def task_start(function: Callable[..., Any], *args: Any) -> None:
     process ("thread") or on a worker ("rq", retried three times over half an hour when it raises). The
     function takes ids, not objects, and reads what it needs itself. Its failure is logged, never raised
     into the caller: what it leaves undone stays recorded as undone (a notice not emailed)."""
-    path = function_path(function)
+    function_path(function)  # a function a worker could not import is refused here, in every profile
     if settings.FANXING_JOBS == "sync":
         _task_run(function, args)
     elif settings.FANXING_JOBS == "thread":
         transaction.on_commit(lambda: _task_thread(function, args))
     elif settings.FANXING_JOBS_ASYNC:
-        transaction.on_commit(lambda: _task_queue(path, args))
+        transaction.on_commit(lambda: _task_queue(function, args))
     else:  # the test suite: through Redis, run at once in this process
-        _task_queue(path, args)
+        _task_queue(function, args)
 
 
 def _task_run(function: Callable[..., Any], args: tuple[Any, ...]) -> None:
@@ -238,14 +241,14 @@ def _task_thread(function: Callable[..., Any], args: tuple[Any, ...]) -> None:
     threading.Thread(target=run, name=f"task-{function.__name__}", daemon=True).start()
 
 
-def _task_queue(path: str, args: tuple[Any, ...]) -> None:
+def _task_queue(function: Callable[..., Any], args: tuple[Any, ...]) -> None:
     from redis.exceptions import RedisError
     from rq import Retry
 
     try:
-        task_enqueue(import_string(path), *args, retry=Retry(max=3, interval=[60, 300, 1800]))
-    except RedisError:
-        logger.exception("task %s%r could not be queued", path, args)
+        task_enqueue(function, *args, retry=Retry(max=3, interval=[60, 300, 1800]))
+    except RedisError:  # what the task was to do stays undone, and recorded so
+        logger.exception("task %s%r could not be queued", function_path(function), args)
 
 
 def rq_task(path: str, args: list[Any], once: str) -> None:

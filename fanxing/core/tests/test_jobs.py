@@ -7,6 +7,7 @@ real worker processes, one of them killed in the middle of an import.
 
 import json
 import os
+import queue
 import signal
 import socket
 import subprocess
@@ -37,6 +38,7 @@ from fanxing.core.jobs import (
     rq_job_id,
     rq_job_run,
     task_enqueue,
+    task_start,
 )
 from fanxing.core.models import Job
 from fanxing.core.reference import load_defaults
@@ -55,6 +57,44 @@ def nested_job_function() -> Any:
         return {}
 
     return job_function
+
+
+ran: "queue.Queue[str]" = queue.Queue()
+
+
+def remember(value: str) -> None:
+    """A task for the tests below: says it ran, with what."""
+    ran.put(value)
+
+
+def fail(value: str) -> None:
+    raise RuntimeError(f"失败：{value}")
+
+
+class TaskTests(TransactionTestCase):
+    """Tasks without a Job row (task_start) in the embedded default: in a thread, after the commit."""
+
+    def test_a_task_starts_in_a_thread_once_the_transaction_commits(self) -> None:
+        with self.settings(FANXING_JOBS="thread"):
+            with transaction.atomic():
+                task_start(remember, "after commit")
+                time.sleep(0.2)
+                self.assertTrue(ran.empty(), "nothing runs before the commit")
+            self.assertEqual(ran.get(timeout=10), "after commit")
+            with transaction.atomic():
+                task_start(remember, "rolled back")
+                transaction.set_rollback(True)
+            time.sleep(0.2)
+            self.assertTrue(ran.empty(), "a rolled-back transaction's task never runs")
+
+    def test_a_failing_task_is_logged_and_never_reaches_the_caller(self) -> None:
+        with self.settings(FANXING_JOBS="sync"), self.assertLogs("fanxing.core.jobs", "ERROR") as logs:
+            task_start(fail, "邮件")
+        self.assertIn("失败：邮件", "\n".join(logs.output))
+
+    def test_a_task_must_be_a_function_a_worker_can_import(self) -> None:
+        with self.assertRaises(ValueError):
+            task_start(lambda: None)
 
 
 class JobFunctionTests(TestCase):
