@@ -1,4 +1,4 @@
-"""Forms of the competition pages: the competition with its rubric as lines of text, an entry, a judge, a
+"""Forms of the competition pages: the competition with its rubric (core.forms.RubricField), an entry, a judge, a
 score per rubric criterion, the assignment size and the prizes."""
 
 from decimal import Decimal
@@ -9,40 +9,14 @@ from django.core.exceptions import ValidationError
 
 from fanxing.accounts.models import Role, User
 from fanxing.achievements.models import Achievement
-from fanxing.competitions.models import DEFAULT_RUBRIC, Competition, Entry
-from fanxing.core.forms import date_input
+from fanxing.competitions.models import Competition, Entry
+from fanxing.core.forms import RubricField, date_input
 from fanxing.core.models import Organisation
-from fanxing.core.review import Rubric
-
-RUBRIC_HELP = "每行一项指标：代码 名称 权重(%) 满分，如 “tech 技术先进性 30 10”；权重合计须为 100"
-
-
-def rubric_text(rubric: list[dict[str, Any]]) -> str:
-    return "\n".join(f"{c['key']} {c['label']} {c['weight']} {c.get('max_score', 10)}" for c in rubric)
-
-
-def rubric_parse(text: str) -> list[dict[str, Any]]:
-    """The rubric's lines back into the competition's JSON; the rules themselves are the service's."""
-    rubric = []
-    for n, line in enumerate(text.splitlines(), start=1):
-        parts = line.split()
-        if not parts:
-            continue
-        if len(parts) != 4:
-            raise ValidationError(f"第 {n} 行应为“代码 名称 权重 满分”四项，以空格分隔")
-        key, label, weight, max_score = parts
-        try:
-            rubric.append({"key": key, "label": label, "weight": int(weight), "max_score": int(max_score)})
-        except ValueError as error:
-            raise ValidationError(f"第 {n} 行的权重和满分应为整数") from error
-    return rubric
+from fanxing.core.review import DEFAULT_RUBRIC, Rubric
 
 
 class CompetitionForm(forms.ModelForm):
-    rubric_lines = forms.CharField(
-        label="评分细则", widget=forms.Textarea(attrs={"rows": 5}), help_text=RUBRIC_HELP
-    )
-    error_aliases = {"rubric": "rubric_lines"}
+    rubric = RubricField()
 
     class Meta:
         model = Competition
@@ -65,7 +39,7 @@ class CompetitionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rubric_lines"].initial = rubric_text(self.instance.rubric or DEFAULT_RUBRIC)
+        self.fields["rubric"].initial = self.instance.rubric or DEFAULT_RUBRIC
         organisers = Organisation.objects.all()
         if not user.is_bureau_admin:
             organisers = organisers.filter(pk=user.organisation_id)
@@ -75,11 +49,7 @@ class CompetitionForm(forms.ModelForm):
 
     def service_fields(self) -> dict[str, Any]:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
-        return data | {"rubric": rubric_parse(self.cleaned_data["rubric_lines"])}
-
-    def clean_rubric_lines(self) -> str:
-        rubric_parse(self.cleaned_data["rubric_lines"])
-        return self.cleaned_data["rubric_lines"]
+        return data | {"rubric": self.cleaned_data["rubric"]}
 
 
 class EntryForm(forms.ModelForm):

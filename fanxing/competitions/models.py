@@ -6,46 +6,13 @@ the writes are `fanxing.competitions.services`. A competition may name the event
 at which it is held.
 """
 
-from decimal import Decimal
-from typing import Any
-
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from fanxing.core.review import Criterion, ReviewError, Rubric
-
-# The rubric offered for a new competition (weights in per cent, each criterion scored out of 10).
-DEFAULT_RUBRIC = [
-    {"key": "tech", "label": "技术先进性", "weight": 30, "max_score": 10},
-    {"key": "market", "label": "市场前景", "weight": 30, "max_score": 10},
-    {"key": "team", "label": "团队", "weight": 20, "max_score": 10},
-    {"key": "plan", "label": "转化方案", "weight": 20, "max_score": 10},
-]
-
-
-def rubric_of(data: Any) -> Rubric:
-    """The Rubric a competition's JSON describes ([{key, label, weight, max_score}, ...]); ReviewError with the
-    reason when it breaks a rule (weights not adding up to 100, a criterion without a key...)."""
-    if not isinstance(data, list):
-        raise ReviewError("评分细则应为指标列表")
-    criteria = []
-    for n, item in enumerate(data, start=1):
-        if not isinstance(item, dict) or not str(item.get("key", "")).strip():
-            raise ReviewError(f"第 {n} 项指标缺少代码")
-        if not str(item.get("label", "")).strip():
-            raise ReviewError(f"第 {n} 项指标缺少名称")
-        try:
-            weight = Decimal(str(item.get("weight")))
-            max_score = int(item.get("max_score", 10))
-        except (ArithmeticError, TypeError, ValueError) as error:
-            raise ReviewError(f"第 {n} 项指标“{item['label']}”的权重或满分不是数字") from error
-        if not weight.is_finite():
-            raise ReviewError(f"第 {n} 项指标“{item['label']}”的权重不是数字")
-        criteria.append(Criterion(str(item["key"]).strip(), str(item["label"]).strip(), weight, max_score))
-    return Rubric(tuple(criteria))
+from fanxing.core.review import Rubric
 
 
 class Competition(models.Model):
@@ -100,7 +67,7 @@ class Competition(models.Model):
 
     @property
     def review_rubric(self) -> Rubric:
-        return rubric_of(self.rubric)
+        return Rubric.of(self.rubric)
 
 
 class Entry(models.Model):

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from fanxing.accounts import permissions
 from fanxing.accounts.models import User
-from fanxing.competitions.models import Assignment, Award, Competition, Entry, Judge, Score, rubric_of
+from fanxing.competitions.models import Assignment, Award, Competition, Entry, Judge, Score
 from fanxing.competitions.selectors import is_conflicted, results
-from fanxing.core.review import ReviewError
+from fanxing.core.review import ReviewError, Rubric
 from fanxing.core.services import allowed_fields, audit, diff, notify, require, snapshot
 from fanxing.managers.selectors import person_organisation_ids
 
@@ -68,7 +68,7 @@ def competition_save(
     before = snapshot(competition, COMPETITION_FIELDS) if not creating else {}
     if "rubric" in fields:
         try:
-            rubric_of(fields["rubric"])
+            Rubric.of(fields["rubric"])
         except ReviewError as error:
             raise ValidationError({"rubric": str(error)}) from error
         if not creating and fields["rubric"] != competition.rubric and has_scores(competition):

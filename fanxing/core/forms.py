@@ -16,6 +16,51 @@ def date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class RubricField(forms.CharField):
+    """A review rubric (PoC calls, competitions) edited as lines of text, one criterion a line:
+    “代码 名称 权重 满分” (满分 optional, 10 by default), read back into [{"key", "label", "weight",
+    "max_score"}]. The rules of a rubric (weights adding up to 100, …) are core.review's, checked by the
+    services; this field reads the lines and names the line that cannot be read."""
+
+    widget = forms.Textarea(attrs={"rows": 5})
+    default_help_text = "每行一项指标：代码 名称 权重(%) 满分，如 “tech 技术先进性 30 10”（满分可省略，默认 10）；权重合计须为 100"
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "评分细则")
+        kwargs.setdefault("help_text", self.default_help_text)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return "\n".join(
+                f"{c.get('key', '')} {c.get('label', '')} {c.get('weight', '')} {c.get('max_score', 10)}"
+                for c in value
+                if isinstance(c, dict)
+            )
+        return value
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return value
+        rubric = []
+        for n, line in enumerate((super().to_python(value) or "").splitlines(), start=1):
+            parts = line.split()
+            if not parts:
+                continue
+            if len(parts) not in (3, 4):
+                raise forms.ValidationError(f"第 {n} 行应为“代码 名称 权重 满分”，以空格分隔（满分可省略）")
+            key, label, weight, *rest = parts
+            try:
+                criterion = {"key": key, "label": label, "weight": int(weight)}
+                criterion["max_score"] = int(rest[0]) if rest else 10
+            except ValueError as error:
+                raise forms.ValidationError(f"第 {n} 行的权重和满分应为整数") from error
+            rubric.append(criterion)
+        if not rubric:
+            raise forms.ValidationError("请至少填写一项评分指标")
+        return rubric
+
+
 def error_text(error: Any) -> str:
     """A service's ValidationError or PermissionDenied as one line for a message."""
     return "；".join(getattr(error, "messages", [str(error)]))

@@ -27,12 +27,20 @@ __all__ = [
     "Criterion",
     "Ranked",
     "ReviewError",
+    "DEFAULT_RUBRIC",
     "Rubric",
     "conflicted",
     "normalise",
     "rank",
 ]
 
+# The rubric offered for a new call or competition (weights in per cent, each criterion scored out of 10).
+DEFAULT_RUBRIC = [
+    {"key": "tech", "label": "技术先进性", "weight": 30, "max_score": 10},
+    {"key": "market", "label": "市场前景", "weight": 30, "max_score": 10},
+    {"key": "team", "label": "团队能力", "weight": 20, "max_score": 10},
+    {"key": "plan", "label": "转化方案", "weight": 20, "max_score": 10},
+]
 DISPUTED_SPREAD = 20.0  # points out of 100 between an entry's highest and lowest total
 HUNDRED = Decimal(100)
 
@@ -66,6 +74,28 @@ class Rubric:
         total = sum((c.weight for c in self.criteria), Decimal(0))
         if total != HUNDRED:
             raise ReviewError(f"各项指标的权重合计须为 100%（现为 {total.normalize():f}%）")
+
+    @classmethod
+    def of(cls, data: object) -> "Rubric":
+        """The rubric a call or a competition stores as JSON ([{key, label, weight, max_score}], the
+        label the key when missing, max_score 10); ReviewError naming the criterion that is wrong."""
+        if not isinstance(data, list):
+            raise ReviewError("评分细则应为指标列表")
+        criteria = []
+        for n, item in enumerate(data, start=1):
+            if not isinstance(item, dict) or not str(item.get("key", "")).strip():
+                raise ReviewError(f"第 {n} 项指标缺少代码（key）")
+            key = str(item["key"]).strip()
+            label = str(item.get("label") or "").strip() or key
+            try:
+                weight = Decimal(str(item.get("weight")))
+                max_score = int(item.get("max_score", 10))
+            except (ArithmeticError, TypeError, ValueError) as error:
+                raise ReviewError(f"第 {n} 项指标“{label}”的权重或满分不是数字") from error
+            if not weight.is_finite():
+                raise ReviewError(f"第 {n} 项指标“{label}”的权重不是数字")
+            criteria.append(Criterion(key, label, weight, max_score))
+        return cls(tuple(criteria))
 
     def total(self, scores: Mapping[str, Decimal | int | float]) -> Decimal:
         """The weighted total (0–100, two places) of one judge's scores; every criterion scored, each

@@ -1,13 +1,12 @@
 """Forms of the proof-of-concept pages. They parse; the services check everything again."""
 
-import json
 from typing import Any
 
 from django import forms
 from django.db.models import Q
 
 from fanxing.achievements.models import Achievement
-from fanxing.core.forms import date_input
+from fanxing.core.forms import RubricField, date_input
 from fanxing.core.models import Organisation
 from fanxing.deals.models import TechContract
 from fanxing.poc.models import Milestone, Outcome, PocCall, PocPlatform
@@ -23,27 +22,8 @@ class PlatformForm(forms.ModelForm):
         }
 
 
-class RubricField(forms.CharField):
-    """The rubric as JSON: [{"key", "label", "weight", "max_score"}]; core.review checks the weights."""
-
-    widget = forms.Textarea(attrs={"rows": 6, "class": "font-monospace"})
-
-    def prepare_value(self, value: Any) -> Any:
-        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, indent=1)
-
-    def to_python(self, value: Any) -> Any:
-        value = super().to_python(value)
-        try:
-            return json.loads(value) if value else []
-        except ValueError as error:
-            raise forms.ValidationError('评分细则须为 JSON 列表，例如 [{"key": "tech", ...}]') from error
-
-
 class CallForm(forms.ModelForm):
-    rubric = RubricField(
-        label="评分细则",
-        help_text="每项指标：key 代码、label 名称、weight 权重（%，合计 100）、max_score 满分",
-    )
+    rubric = RubricField()
 
     class Meta:
         model = PocCall

@@ -20,36 +20,9 @@ from fanxing.core.models import Organisation, TechField
 
 POSITIVE = [MinValueValidator(Decimal("0.01"))]
 
-DEFAULT_RUBRIC = [
-    {"key": "tech", "label": "技术先进性", "weight": 30, "max_score": 10},
-    {"key": "market", "label": "市场前景", "weight": 30, "max_score": 10},
-    {"key": "team", "label": "团队能力", "weight": 20, "max_score": 10},
-    {"key": "plan", "label": "转化方案", "weight": 20, "max_score": 10},
-]
-
 
 def default_rubric() -> list[dict]:
-    return [dict(c) for c in DEFAULT_RUBRIC]
-
-
-def rubric_from(data: object) -> review.Rubric:
-    """The rubric a call stores as JSON ([{key, label, weight, max_score}]); ReviewError names what is wrong."""
-    if not isinstance(data, list):
-        raise review.ReviewError("评分细则应为指标列表")
-    criteria = []
-    for n, item in enumerate(data, start=1):
-        if not isinstance(item, dict) or not str(item.get("key", "")).strip():
-            raise review.ReviewError(f"第 {n} 项指标须有代码（key）")
-        try:
-            weight = Decimal(str(item.get("weight")))
-            max_score = int(item.get("max_score", 10))
-        except (ArithmeticError, TypeError, ValueError) as error:
-            raise review.ReviewError(f"第 {n} 项指标的权重或满分不是数字") from error
-        if not weight.is_finite():
-            raise review.ReviewError(f"第 {n} 项指标的权重不是数字")
-        key = str(item["key"]).strip()
-        criteria.append(review.Criterion(key, str(item.get("label") or key), weight, max_score))
-    return review.Rubric(tuple(criteria))
+    return [dict(c) for c in review.DEFAULT_RUBRIC]
 
 
 class PocPlatform(models.Model):
@@ -165,7 +138,7 @@ class PocCall(models.Model):
         return reverse("poc:call", args=[self.pk])
 
     def get_rubric(self) -> review.Rubric:
-        return rubric_from(self.rubric)
+        return review.Rubric.of(self.rubric)
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

@@ -7,9 +7,10 @@ from typing import Any
 from django.utils import timezone
 
 from fanxing.accounts.models import Role, User
-from fanxing.competitions.models import DEFAULT_RUBRIC, Assignment, Competition, Entry, Judge
+from fanxing.competitions.models import Assignment, Competition, Entry, Judge
 from fanxing.competitions.services import score_submit
 from fanxing.core.models import Organisation
+from fanxing.core.review import DEFAULT_RUBRIC
 from tests.base import PersonasTestCase, make_organisation, make_profile, make_user
 
 

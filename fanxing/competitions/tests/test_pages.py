@@ -244,7 +244,7 @@ class ResultsTest(PagesTestCase):
                 ("深远海养殖装备", "judge_b", 65),
             ],
         )
-        self.assertIn("技术先进性 8；市场前景 8；团队 8；转化方案 8", [r[4] for r in rows[1:]])
+        self.assertIn("技术先进性 8；市场前景 8；团队能力 8；转化方案 8", [r[4] for r in rows[1:]])
 
     def export_of(self, url: str) -> bytes:
         self.login(self.tto_staff)
@@ -274,13 +274,13 @@ class SetUpPagesTest(CompetitionTestCase):
             "closes_on": "2026-06-30",
             "judges_per_entry": 3,
             "status": "draft",
-            "rubric_lines": "tech 技术先进性 50 10\nmarket 市场前景 40 10",
+            "rubric": "tech 技术先进性 50 10\nmarket 市场前景 40 10",
         }
         response = self.client.post(reverse("competitions:create"), form)
         self.assertContains(response, "各项指标的权重合计须为 100%（现为 90%）")
         response = self.client.post(
             reverse("competitions:create"),
-            form | {"rubric_lines": "tech 技术先进性 60 10\nmarket 市场前景 40 5"},
+            form | {"rubric": "tech 技术先进性 60 10\nmarket 市场前景 40 5"},
         )
         made = Competition.objects.get(title="蓝色经济创新大赛")
         self.assertRedirects(response, made.get_absolute_url())

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from fanxing.competitions.models import DEFAULT_RUBRIC, Assignment, Award, Competition, Entry, Score
+from fanxing.competitions.models import Assignment, Award, Competition, Entry, Score
 from fanxing.competitions.selectors import results
 from fanxing.competitions.services import (
     assignments_make,
@@ -20,6 +20,7 @@ from fanxing.competitions.services import (
 )
 from fanxing.competitions.tests.base import CompetitionTestCase
 from fanxing.core.models import AuditEntry, Notice
+from fanxing.core.review import DEFAULT_RUBRIC
 from fanxing.managers.selectors import person_organisation_ids
 from tests.base import make_achievement
 

@@ -2,9 +2,11 @@
 
 from decimal import Decimal as D
 
+from django.core.exceptions import ValidationError
 from django.test import SimpleTestCase
 
-from fanxing.core.review import Criterion, ReviewError, Rubric, conflicted, normalise, rank
+from fanxing.core.forms import RubricField
+from fanxing.core.review import DEFAULT_RUBRIC, Criterion, ReviewError, Rubric, conflicted, normalise, rank
 
 RUBRIC = Rubric(
     (
@@ -53,3 +55,47 @@ class ConflictAndRankingTest(SimpleTestCase):
         totals = {("S", "A"): 50.0, ("L", "A"): 85.0, ("S", "B"): 60.0, ("L", "B"): 70.0}
         spreads = {r.entry: (r.spread, r.disputed) for r in rank(totals)}
         self.assertEqual(spreads, {"A": (35.0, True), "B": (10.0, False)})
+
+
+class RubricFieldTest(SimpleTestCase):
+    """The rubric as lines of text, the same field for PoC calls and competitions."""
+
+    def test_lines_are_read_into_criteria_the_maximum_defaulting_to_10(self) -> None:
+        field = RubricField()
+        self.assertEqual(
+            field.clean("tech 技术先进性 60 5\n\n　market　市场前景　40　"),  # blank lines, full-width spaces
+            [
+                {"key": "tech", "label": "技术先进性", "weight": 60, "max_score": 5},
+                {"key": "market", "label": "市场前景", "weight": 40, "max_score": 10},
+            ],
+        )
+        shown = field.prepare_value(DEFAULT_RUBRIC)
+        self.assertEqual(shown.splitlines()[0], "tech 技术先进性 30 10")
+        self.assertEqual(field.clean(shown), DEFAULT_RUBRIC)
+
+    def test_a_line_that_cannot_be_read_is_named(self) -> None:
+        field = RubricField()
+        for text, message in (
+            ("tech 技术 60\nmarket 40", "第 2 行应为“代码 名称 权重 满分”"),
+            ("tech 技术 六十", "第 1 行的权重和满分应为整数"),
+            ("tech 技术 60 10 多余", "第 1 行应为"),
+            ("  \n", "请至少填写一项评分指标"),
+        ):
+            with self.subTest(text=text), self.assertRaises(ValidationError) as raised:
+                field.clean(text)
+            self.assertIn(message, "；".join(raised.exception.messages))
+
+
+class RubricOfTest(SimpleTestCase):
+    def test_a_stored_rubric_is_read_with_the_rules_and_the_wrong_criterion_named(self) -> None:
+        rubric = Rubric.of([{"key": "tech", "weight": 100}])
+        self.assertEqual((rubric.criteria[0].label, rubric.criteria[0].max_score), ("tech", 10))
+        for data, message in (
+            ("tech", "评分细则应为指标列表"),
+            ([{"label": "技术", "weight": 100}], "第 1 项指标缺少代码"),
+            ([{"key": "tech", "label": "技术", "weight": "多"}], "第 1 项指标“技术”的权重或满分不是数字"),
+            ([{"key": "tech", "weight": 90}], "权重合计须为 100%（现为 90%）"),
+        ):
+            with self.subTest(data=data), self.assertRaises(ReviewError) as raised:
+                Rubric.of(data)
+            self.assertIn(message, str(raised.exception))

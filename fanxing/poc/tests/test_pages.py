@@ -199,7 +199,7 @@ class FundedProjectPagesTest(PocTestCase):
                 "per_project_cap": "40",
                 "opens_on": self.today.isoformat(),
                 "deadline": self.today.isoformat(),
-                "rubric": '[{"key": "tech", "label": "技术", "weight": 50}, {"key": "plan", "label": "方案", "weight": 40}]',
+                "rubric": "tech 技术 50\nplan 方案 40",
                 "reviewers_per_application": 1,
             },
         )
@@ -214,7 +214,7 @@ class FundedProjectPagesTest(PocTestCase):
                 "per_project_cap": "40",
                 "opens_on": self.today.isoformat(),
                 "deadline": self.today.isoformat(),
-                "rubric": '[{"key": "tech", "label": "技术", "weight": 60}, {"key": "plan", "label": "方案", "weight": 40}]',
+                "rubric": "tech 技术 60\nplan 方案 40",
                 "reviewers_per_application": 1,
             },
         )
