@@ -166,10 +166,21 @@ class BrowserTest(StaticLiveServerTestCase):
         page.select_option("#id_parties-0-organisation", label=self.qdu.name)
         page.select_option("#id_parties-1-role", "buyer")
         page.fill("#id_parties-1-name", "青岛某水产养殖有限公司")
+        rows = int(page.input_value("#id_parties-TOTAL_FORMS"))
+        page.click(
+            "button:has-text('添加当事人')"
+        )  # one more party than the spare rows, without saving first
+        self.assertEqual(page.input_value("#id_parties-TOTAL_FORMS"), str(rows + 1))
+        page.select_option(f"#id_parties-{rows}-role", "buyer")
+        page.fill(f"#id_parties-{rows}-name", "青岛某海洋科技有限公司")
         page.click("button:has-text('保存')")
         contract = TechContract.objects.get(number="QDU-2026-XK-009")
         page.wait_for_url(f"{self.live_server_url}/deals/contracts/{contract.pk}/")
         self.assertEqual((contract.kind, contract.subkind), ("licence", "ordinary"))
+        self.assertEqual(
+            sorted(p.name or p.organisation.name for p in contract.parties.all()),
+            sorted([self.qdu.name, "青岛某水产养殖有限公司", "青岛某海洋科技有限公司"]),
+        )
         page.click("a:has-text('记录到账')")
         page.fill("#id_received_on", "2026-03-01")  # before signing: refused, nothing written
         page.fill("#id_amount", "70")
