@@ -29,7 +29,8 @@ from schemathesis.specs.openapi.checks import (
 
 from fanxing.accounts.services import api_token_create
 from fanxing.api import api
-from fanxing.competitions.models import DEFAULT_RUBRIC, Competition
+from fanxing.competitions.models import Competition
+from fanxing.core.review import DEFAULT_RUBRIC
 from fanxing.deals.models import Lead
 from fanxing.events.tests.factories import make_event
 from fanxing.platforms.tests.base import make_platform

@@ -503,7 +503,8 @@ class CompetitionMatrixTest(PersonasTestCase):
     the organisers' pages, the entry's readers and its scoring form."""
 
     def setUp(self) -> None:
-        from fanxing.competitions.models import DEFAULT_RUBRIC, Assignment, Competition, Entry, Judge
+        from fanxing.competitions.models import Assignment, Competition, Entry, Judge
+        from fanxing.core.review import DEFAULT_RUBRIC
 
         today = datetime.date.today()
         self.competition = Competition.objects.create(
