@@ -58,6 +58,11 @@ class EventPage(Schema):
 class RegistrationIn(InputSchema):
     achievements: list[RecordId] = Field([], description="带来的成果编号（id），须属于本机构")
     demands: list[RecordId] = Field([], description="带来的需求编号（id），须属于本机构")
+    unavailable_slots: list[int] = Field([], description="不能参加一对一洽谈的时段序号（从 0 起）")
+
+
+class AvailabilityIn(InputSchema):
+    unavailable_slots: list[int] = Field(description="不能参加一对一洽谈的时段序号（从 0 起）；空表示都可以")
 
 
 class RegistrationOut(Schema):
@@ -66,6 +71,7 @@ class RegistrationOut(Schema):
     person: str
     achievements: list[dict[str, Any]]
     demands: list[dict[str, Any]]
+    unavailable_slots: list[int]
     checked_in_at: datetime.datetime | None
     created_at: datetime.datetime
 
@@ -158,6 +164,7 @@ def registration_out(r: Registration) -> dict[str, Any]:
         "person": str(r.person),
         "achievements": [record_ref_out(a) for a in r.achievements.select_related("organisation")],
         "demands": [record_ref_out(d) for d in r.demands.select_related("organisation")],
+        "unavailable_slots": r.unavailable_slots,
         "checked_in_at": r.checked_in_at,
         "created_at": r.created_at,
     }
@@ -237,6 +244,7 @@ def register(request: HttpRequest, event_id: int, payload: RegistrationIn) -> St
         event=event,
         achievements=list(Achievement.objects.filter(pk__in=payload.achievements)),
         demands=list(Demand.objects.filter(pk__in=payload.demands)),
+        unavailable_slots=payload.unavailable_slots,
     )
     return Status(201, registration_out(registration))
 
@@ -311,6 +319,20 @@ def get_agenda(request: HttpRequest, event_id: int, registration: int | None = N
     user = request.auth  # type: ignore[attr-defined]
     event = event_get(user, event_id)
     return [meeting_out(m) for m in agenda(mine_or_named(user, event, registration))]
+
+
+@router.put("/{int:event_id}/availability", response=RegistrationOut, summary="设置不能参加的洽谈时段")
+def set_availability(
+    request: HttpRequest, event_id: int, payload: AvailabilityIn, registration: int | None = None
+) -> dict[str, Any]:
+    """The slots your organisation's registration cannot attend; an organiser may name any (?registration=).
+    The next schedule leaves them free."""
+    user = request.auth  # type: ignore[attr-defined]
+    event = event_get(user, event_id)
+    mine = mine_or_named(user, event, registration)
+    return registration_out(
+        services.registration_availability_set(by=user, registration=mine, slots=payload.unavailable_slots)
+    )
 
 
 @router.post("/{int:event_id}/meetings/{int:meeting_id}/outcome", response=MeetingOut, summary="记录洽谈结果")

@@ -48,8 +48,29 @@ class EventForm(forms.ModelForm):
         pass
 
 
+def slots_field(event: Event) -> forms.TypedMultipleChoiceField:
+    """The event's meeting slots as check boxes (第 n 时段 HH:MM–HH:MM), read as slot numbers from 0."""
+    return forms.TypedMultipleChoiceField(
+        label="不能参加的洽谈时段",
+        choices=[(slot, event.slot_label(slot)) for slot in range(event.slot_count)],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="勾选贵单位不能参加一对一洽谈的时段，排程不会在这些时段安排洽谈；不勾选表示都可以",
+    )
+
+
+class AvailabilityForm(forms.Form):
+    """The slots a participant cannot attend, changed after registering."""
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unavailable_slots"] = slots_field(event)
+
+
 class RegistrationForm(forms.Form):
-    """The organisation's published achievements and demands it brings."""
+    """The organisation's published achievements and demands it brings, and the meeting slots it cannot
+    attend (when the event has one-to-one meetings)."""
 
     achievements = forms.ModelMultipleChoiceField(
         label="带来的成果",
@@ -64,8 +85,12 @@ class RegistrationForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, organisation: Organisation | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisation: Organisation | None = None, event: Event | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if event is not None and event.slot_count:
+            self.fields["unavailable_slots"] = slots_field(event)
         org = organisation.pk if organisation else None
         self.fields["achievements"].queryset = Achievement.objects.filter(  # type: ignore[attr-defined]
             organisation_id=org, status=Status.PUBLISHED

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 
 class Event(models.Model):
@@ -79,6 +80,11 @@ class Event(models.Model):
     def slot_end(self, slot: int) -> datetime.datetime:
         return self.slot_start(slot) + datetime.timedelta(minutes=self.slot_minutes)
 
+    def slot_label(self, slot: int) -> str:
+        """第 n 时段 HH:MM–HH:MM, in the platform's time zone."""
+        start, end = (timezone.localtime(t) for t in (self.slot_start(slot), self.slot_end(slot)))
+        return f"第 {slot + 1} 时段 {start:%H:%M}–{end:%H:%M}"
+
 
 class Registration(models.Model):
     """An organisation taking part, the person who comes, and the achievements and demands it brings."""
@@ -95,6 +101,12 @@ class Registration(models.Model):
     )
     demands = models.ManyToManyField(
         "demands.Demand", blank=True, related_name="event_registrations", verbose_name="带来的需求"
+    )
+    unavailable_slots = models.JSONField(
+        "不能参加的洽谈时段",
+        default=list,
+        blank=True,
+        help_text="时段序号（从 0 起）；排程不在这些时段为其安排洽谈",
     )
     checked_in_at = models.DateTimeField("签到时间", null=True, blank=True)
     created_at = models.DateTimeField("报名时间", auto_now_add=True)

@@ -90,6 +90,27 @@ def agenda(registration: Registration) -> list[Meeting]:
     return list(meetings_of(registration.event).filter(q).order_by("slot"))
 
 
+def unavailable_slots(event: Event) -> dict[int, frozenset[int]]:
+    """Each participant's (registration id's) slots it cannot attend, within the event's slots (fewer slots
+    since it was said leave the rest out)."""
+    found = event.registrations.values_list("pk", "unavailable_slots")
+    return {pk: frozenset(s for s in slots if 0 <= s < event.slot_count) for pk, slots in found if slots}
+
+
+def availability_conflicts(event: Event) -> list[tuple[Meeting, list[Registration]]]:
+    """The scheduled meetings in a slot one of its participants has since said it cannot attend, each with
+    those participants: the organiser schedules again."""
+    off = unavailable_slots(event)
+    found = []
+    for meeting in meetings_of(event).order_by("slot", "table"):
+        away = [
+            r for r in (meeting.registration_a, meeting.registration_b) if meeting.slot in off.get(r.pk, ())
+        ]
+        if away:
+            found.append((meeting, away))
+    return found
+
+
 def grid(event: Event) -> list[tuple[int, list[Meeting | None]]]:
     """The schedule as rows (slot, [meeting at table 1, 2, ...]) for the slot × table page."""
     cells: dict[tuple[int, int], Meeting] = {(m.slot, m.table): m for m in meetings_of(event)}

@@ -27,6 +27,7 @@ urlpatterns = [
         "<int:pk>/requests/<int:request_pk>/<str:answer>/", participant.request_answer, name="request_answer"
     ),
     path("<int:pk>/my/agenda/", participant.my_agenda, name="agenda"),
+    path("<int:pk>/my/availability/", participant.my_availability, name="availability"),
     path("<int:pk>/my/agenda.pdf", participant.my_agenda_pdf, name="agenda_pdf"),
     path("<int:pk>/my/agenda.ics", participant.my_agenda_ics, name="agenda_ics"),
     path("<int:pk>/meetings/<int:meeting_pk>/outcome/", participant.outcome, name="outcome"),

@@ -21,6 +21,7 @@ from fanxing.events.services.events import (
     event_close,
     event_publish,
     event_save,
+    registration_availability_set,
     registration_create,
 )
 from fanxing.events.services.meetings import (
@@ -46,6 +47,7 @@ __all__ = [
     "meeting_outcome",
     "meeting_request",
     "meeting_request_answer",
+    "registration_availability_set",
     "registration_create",
     "schedule_make",
 ]

@@ -1,6 +1,7 @@
 """Writes on the event itself and its registrations: save, publish, close; registration inside the window
 and the capacity, with the organisation's own published records; check-in."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -158,9 +159,11 @@ def registration_create(
     organisation: Any = None,
     achievements: list[Any] | tuple[Any, ...] = (),
     demands: list[Any] | tuple[Any, ...] = (),
+    unavailable_slots: Iterable[Any] = (),
 ) -> Registration:
     """Register an organisation (the user's own unless a bureau admin names one) with the person who comes
-    (the user) and the achievements and demands it brings: inside the window, within capacity, once."""
+    (the user), the achievements and demands it brings and the meeting slots it cannot attend: inside the
+    window, within capacity, once."""
     event = Event.objects.select_for_update().get(pk=event.pk)
     organisation = organisation or by.organisation
     if organisation is None:
@@ -184,7 +187,10 @@ def registration_create(
         raise ValidationError({"event": f"活动已满员（上限 {event.capacity} 家机构）"})
     achievements, demands = list(achievements), list(demands)
     check_brought(organisation, achievements, demands)
-    registration = Registration.objects.create(event=event, organisation=organisation, person=by)
+    slots = checked_slots(event, unavailable_slots)
+    registration = Registration.objects.create(
+        event=event, organisation=organisation, person=by, unavailable_slots=slots
+    )
     registration.achievements.set(achievements)
     registration.demands.set(demands)
     event.invitations.filter(organisation=organisation).exclude(status=Invitation.Status.REMOVED).update(
@@ -200,6 +206,56 @@ def registration_create(
             "demands": [None, [d.title for d in demands]],
         },
     )
+    return registration
+
+
+def checked_slots(event: Event, slots: Iterable[Any]) -> list[int]:
+    """Meeting slots as the event's slot numbers (from 0), sorted, once each; ValidationError naming a slot
+    the event does not have."""
+    found = set()
+    for slot in slots:
+        try:
+            number = int(slot)
+        except (TypeError, ValueError):
+            raise ValidationError({"unavailable_slots": f"时段“{slot}”不是时段序号"}) from None
+        if not 0 <= number < event.slot_count:
+            raise ValidationError(
+                {"unavailable_slots": f"本活动没有第 {number + 1} 时段（共 {event.slot_count} 个时段）"}
+            )
+        found.add(number)
+    return sorted(found)
+
+
+@transaction.atomic
+def registration_availability_set(
+    *, by: User | None, registration: Registration, slots: Iterable[Any]
+) -> Registration:
+    """The meeting slots a participant cannot attend, set by the participant or the organiser until the event
+    closes. Meetings already scheduled in them stay until the organiser schedules again (the schedule page
+    names them)."""
+    registration = (
+        Registration.objects.select_for_update()
+        .select_related("event", "organisation")
+        .get(pk=registration.pk)
+    )
+    event = registration.event
+    if by is not None:
+        require(
+            permissions.acts_for_registration(by, registration) or permissions.can_manage_event(by, event),
+            "只有参会方本人或主办方可以修改不能参加的时段",
+        )
+    if event.status == Event.Status.CLOSED:
+        raise ValidationError({"event": "活动已结束，不能再修改时段"})
+    before = list(registration.unavailable_slots)
+    registration.unavailable_slots = checked_slots(event, slots)
+    registration.save(update_fields=["unavailable_slots"])
+    if before != registration.unavailable_slots:
+        audit(
+            actor=by,
+            action="event_availability",
+            target=event,
+            changes={str(registration.organisation): [before, registration.unavailable_slots]},
+        )
     return registration
 
 

@@ -15,7 +15,7 @@ from fanxing.core.services import audit, diff, notify, require, snapshot
 from fanxing.deals.models import OPEN_STAGES, Lead
 from fanxing.events import scheduling
 from fanxing.events.models import Event, Meeting, MeetingRequest, Registration
-from fanxing.events.selectors import MIN_PAIR_PERCENT, pair_values
+from fanxing.events.selectors import MIN_PAIR_PERCENT, pair_values, unavailable_slots
 from fanxing.events.services.events import check_manage
 
 # A value for a requested meeting between participants who bring no pair the engine can value.
@@ -139,6 +139,7 @@ def schedule_make(*, by: User | None, event: Event) -> scheduling.Schedule:
         slots=event.slot_count,
         tables=event.tables,
         pairs=tuple(scheduling.Pair(a, b, float(v["value"]), v["requested"]) for (a, b), v in pairs.items()),
+        unavailable=unavailable_slots(event),
     )
     try:
         result = scheduling.schedule(problem)

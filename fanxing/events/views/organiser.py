@@ -20,6 +20,7 @@ from fanxing.events import services
 from fanxing.events.forms import EventForm
 from fanxing.events.models import Event, Invitation, Meeting, MeetingRequest
 from fanxing.events.selectors import (
+    availability_conflicts,
     event_get,
     grid,
     invitations_of,
@@ -166,6 +167,7 @@ REGISTRATION_COLUMNS = [
     Column("参会人", "person", width=14),
     Column("带来的成果", "achievements", width=40),
     Column("带来的需求", "demands", width=40),
+    Column("不能参加的时段", "unavailable_slots", width=30),
     Column("报名时间", "created_at", width=18),
     Column("签到时间", "checked_in_at", width=18),
 ]
@@ -185,6 +187,7 @@ def registrations(request: HttpRequest, pk: int) -> HttpResponse:
                     str(r.person),
                     "、".join(a.title for a in r.achievements.all()),
                     "、".join(d.title for d in r.demands.all()),
+                    "、".join(event.slot_label(s) for s in r.unavailable_slots if s < event.slot_count),
                     when(r.created_at),
                     when(r.checked_in_at),
                 ]
@@ -294,6 +297,7 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
         "count": event.meetings.count(),
         "requested": event.meetings.filter(requested=True).count(),
         "requests_open": event.meeting_requests.exclude(status=MeetingRequest.Status.DECLINED).count(),
+        "conflicts": availability_conflicts(event),
     }
     return render(request, "events/schedule.html", context | {"section": "events"})
 

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.encoding import escape_uri_path
 from django.views.decorators.http import require_POST
 
@@ -15,7 +16,7 @@ from fanxing.accounts import permissions
 from fanxing.core.forms import add_service_error, error_text
 from fanxing.core.io import table_response
 from fanxing.events import documents, services
-from fanxing.events.forms import MeetingRequestForm, OutcomeForm, RegistrationForm
+from fanxing.events.forms import AvailabilityForm, MeetingRequestForm, OutcomeForm, RegistrationForm
 from fanxing.events.models import Event, Meeting, MeetingRequest, Registration
 from fanxing.events.selectors import agenda, event_get, registration_of, requests_of
 from fanxing.events.views.organiser import (
@@ -30,7 +31,7 @@ from fanxing.events.views.organiser import (
 def register(request: HttpRequest, pk: int) -> HttpResponse:
     event = event_get(request.user, pk)
     organisation = request.user.organisation  # type: ignore[union-attr]
-    form = RegistrationForm(request.POST or None, organisation=organisation)
+    form = RegistrationForm(request.POST or None, organisation=organisation, event=event)
     if request.method == "POST" and form.is_valid():
         try:
             services.registration_create(by=request.user, event=event, **form.cleaned_data)  # type: ignore[arg-type]
@@ -111,6 +112,32 @@ def agenda_of(request: HttpRequest, pk: int) -> tuple[Event, Registration, list[
     if not permissions.can_view_agenda(request.user, mine):
         raise PermissionDenied("无权查看该日程")
     return event, mine, agenda(mine)
+
+
+@login_required
+def my_availability(request: HttpRequest, pk: int) -> HttpResponse:
+    """The meeting slots the user's registration cannot attend (an organiser may name one, as on the agenda)."""
+    event = event_get(request.user, pk)
+    mine = own_registration(request, event)
+    initial = {"unavailable_slots": mine.unavailable_slots}
+    form = AvailabilityForm(request.POST or None, event=event, initial=initial)
+    query = f"?registration={mine.pk}" if request.GET.get("registration") else ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.registration_availability_set(
+                by=request.user,  # type: ignore[arg-type]
+                registration=mine,
+                slots=form.cleaned_data["unavailable_slots"],
+            )
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "已保存不能参加的时段；主办方重新排程时按此安排")
+            return redirect(f"{reverse('events:agenda', args=[event.pk])}{query}")
+    context = {"event": event, "mine": mine, "form": form, "query": query, "section": "events"}
+    return render(request, "events/availability.html", context)
 
 
 @login_required
