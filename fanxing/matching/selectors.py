@@ -140,10 +140,17 @@ class Found:
     terms: tuple[str, ...]
 
 
-def search(user: AnyUser, text: str, top: int = 20) -> dict[str, list[Found]]:
-    """One search box over both libraries: each library's index ranks, the user's visibility filters."""
+SEARCHED = ("achievements", "demands")
+
+
+def search(
+    user: AnyUser, text: str, top: int = 20, libraries: tuple[str, ...] = SEARCHED
+) -> dict[str, list[Found]]:
+    """One search box over the libraries: each library's index ranks, the user's visibility filters; the
+    `top` best found in each."""
     results: dict[str, list[Found]] = {}
-    for library, visible in (("achievements", achievement_list(user)), ("demands", demand_list(user))):
+    for library in libraries:
+        visible = achievement_list(user) if library == "achievements" else demand_list(user)
         searcher = indexes.searcher(library)
         if searcher is None or not text.strip():
             results[library] = []

@@ -14,6 +14,7 @@ from fanxing.achievements.selectors import achievement_get
 from fanxing.demands.selectors import demand_get
 from fanxing.matching.selectors import (
     ROLES,
+    SEARCHED,
     achievements_for_demand,
     default_manager,
     demands_for_achievement,
@@ -73,11 +74,35 @@ def enterprises_panel(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "matching/_enterprises.html", {"found": found, "record": achievement})
 
 
+SEARCH_PAGE = 20  # results a page, per library
+SEARCH_PAGES = 10  # the engine ranks this deep: past 200 results, a narrower query serves better
+
+
 def search_page(request: HttpRequest) -> HttpResponse:
-    """One search box over the achievement and demand libraries, ranked by the matching engine."""
+    """One search box over the achievement and demand libraries, ranked by the matching engine: the best
+    of each side by side, or one library's results page by page (?in=achievements&page=2)."""
     text = request.GET.get("q", "").strip()[:200]
-    results = search(request.user, text) if text else {"achievements": [], "demands": []}
-    return render(request, "matching/search.html", {"q": text, "results": results, "section": "search"})
+    library = request.GET.get("in", "")
+    context: dict[str, Any] = {"q": text, "section": "search", "library": "", "more": set()}
+    if library in SEARCHED and text:
+        asked = request.GET.get("page", "")
+        page = min(max(int(asked), 1), SEARCH_PAGES) if asked.isdigit() else 1
+        found = search(request.user, text, page * SEARCH_PAGE + 1, (library,))[library]
+        start = (page - 1) * SEARCH_PAGE
+        context |= {
+            "library": library,
+            "results": {library: found[start : start + SEARCH_PAGE]},
+            "page": page,
+            "start": start,
+            "has_next": len(found) > page * SEARCH_PAGE and page < SEARCH_PAGES,
+        }
+    else:
+        results = search(request.user, text, SEARCH_PAGE + 1) if text else {name: [] for name in SEARCHED}
+        context |= {
+            "results": {name: found[:SEARCH_PAGE] for name, found in results.items()},
+            "more": {name for name, found in results.items() if len(found) > SEARCH_PAGE},
+        }
+    return render(request, "matching/search.html", context)
 
 
 @login_required

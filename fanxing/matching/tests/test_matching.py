@@ -198,6 +198,29 @@ class SearchTest(PersonasTestCase):
         response = self.client.get(reverse("search"), {"q": "对虾 尾水"})
         self.assertIn(hidden.pk, [f.record.pk for f in response.context["results"]["achievements"]])
 
+    def test_one_library_is_paged_past_the_first_twenty_in_the_engines_order(self) -> None:
+        made = [make_achievement(self.qdu, title=f"对虾养殖尾水处理技术第{n}代") for n in range(45)]
+        make_demand(self.haichuan, title="寻求对虾养殖尾水处理技术")
+        indexes.rebuild("achievements")
+        indexes.rebuild("demands")
+        both = self.client.get(reverse("search"), {"q": "对虾 尾水"})
+        self.assertEqual(len(both.context["results"]["achievements"]), 20)
+        self.assertEqual(both.context["more"], {"achievements"}, "one demand: no more to see there")
+        self.assertContains(both, "in=achievements&amp;page=2")
+        seen = []
+        for page, count, has_next in ((1, 20, True), (2, 20, True), (3, 5, False)):
+            response = self.client.get(
+                reverse("search"), {"q": "对虾 尾水", "in": "achievements", "page": page}
+            )
+            found = [f.record.pk for f in response.context["results"]["achievements"]]
+            self.assertEqual((len(found), response.context["has_next"]), (count, has_next), page)
+            seen += found
+        self.assertEqual(sorted(seen), sorted(a.pk for a in made), "each result once, none left out")
+        self.assertEqual(seen[:20], [f.record.pk for f in both.context["results"]["achievements"]])
+        for page in ("0", "-1", "x", "99"):  # out of range or not a number: the nearest page there is
+            response = self.client.get(reverse("search"), {"q": "对虾", "in": "achievements", "page": page})
+            self.assertEqual(response.status_code, 200, page)
+
 
 class MatchingApiTest(PersonasTestCase):
     def test_matches_search_and_feedback_over_the_api(self) -> None:
