@@ -1,4 +1,6 @@
-"""Finding the records a command names, with an error that says what was not found."""
+"""Reading what a command is given (a date, the records it names), with an error that says what is wrong."""
+
+import datetime
 
 from django.core.management.base import CommandError
 
@@ -12,3 +14,11 @@ def organisation_named(key: str) -> Organisation:
     if found is None:
         raise CommandError(f"机构“{key}”不存在（填写机构 id 或全称）")
     return found
+
+
+def date_given(value: str, option: str = "--date") -> datetime.date:
+    """A date written YYYY-MM-DD."""
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(f"{option}“{value}”不是 YYYY-MM-DD 格式的日期") from error

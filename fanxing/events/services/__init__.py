@@ -31,6 +31,7 @@ from fanxing.events.services.meetings import (
     meeting_request_answer,
     schedule_make,
 )
+from fanxing.events.services.reminders import event_reminders
 
 __all__ = [
     "EVENT_FIELDS",
@@ -39,6 +40,7 @@ __all__ = [
     "curation_proposals",
     "event_close",
     "event_publish",
+    "event_reminders",
     "event_save",
     "invitation_accept",
     "invitation_invite",

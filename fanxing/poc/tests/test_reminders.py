@@ -60,5 +60,5 @@ class ReminderTest(PocTestCase):
         self.assertEqual(owners, {"tto_staff", "tto_admin"})
 
     def test_a_bad_date_is_refused_by_name(self) -> None:
-        with self.assertRaisesMessage(CommandError, "格式应为 YYYY-MM-DD"):
+        with self.assertRaisesMessage(CommandError, "--date“2026-13-01”不是 YYYY-MM-DD 格式的日期"):
             call_command("poc", "remind", "--date", "2026-13-01")

@@ -3,7 +3,6 @@ a contract's inventor reward line by line, under its organisation's rule, less w
 distributions gave; with a team, each member's payout. `--record` records the distribution as the
 platform (audited as 系统). With --json only JSON goes to stdout."""
 
-import datetime
 import json
 import unicodedata
 from typing import Any
@@ -12,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
+from fanxing.core.management.lookups import date_given
 from fanxing.deals.api_rewards import calculation_data, parse_members
 from fanxing.deals.selectors.rewards import reward_contract_by_number
 from fanxing.deals.services import reward_calculation, reward_distribute
@@ -65,10 +65,7 @@ class Command(BaseCommand):
             raise CommandError("--record 须给出 --members（团队及贡献比例）")
         if not options["date"]:
             raise CommandError("--record 须给出 --date（奖励决定日期 YYYY-MM-DD）")
-        try:
-            decided_on = datetime.date.fromisoformat(options["date"])
-        except ValueError as error:
-            raise CommandError(f"--date“{options['date']}”不是 YYYY-MM-DD 格式的日期") from error
+        decided_on = date_given(options["date"])
         return reward_distribute(
             by=None, contract=contract, members=members, decided_on=decided_on, note=options["note"]
         )

@@ -2,10 +2,13 @@
 
   fanxing events list [--json]
   fanxing events schedule EVENT_ID [--json]
+  fanxing events remind [--date YYYY-MM-DD] [--json]
 
 `schedule` makes the event's one-to-one schedule (requested meetings first, then the matching engine's best
 pairs; checked by the scheduler's violations()) and prints its value, requested meetings met and counts. The
-CLI acts as the platform (no signed-in user): it sees every event and is audited as 系统.
+CLI acts as the platform (no signed-in user): it sees every event and is audited as 系统. `remind`, run daily
+(cron), sends the day's reminders, each once: registration closing within 3 days to the invited organisations
+not yet registered, and the day before an event to each participant.
 """
 
 import json
@@ -15,9 +18,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from fanxing.core.management.lookups import date_given
 from fanxing.events.models import Event
 from fanxing.events.selectors import event_list
-from fanxing.events.services import schedule_make
+from fanxing.events.services import event_reminders, schedule_make
 
 
 def event_dict(event: Event) -> dict[str, Any]:
@@ -35,17 +39,28 @@ def event_dict(event: Event) -> dict[str, Any]:
 
 
 class Command(BaseCommand):
-    help = "对接活动：列出活动；生成一对一洽谈日程"
+    help = "对接活动：列出活动；生成一对一洽谈日程；发送报名截止和活动前一天的提醒"
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         listing = sub.add_parser("list", help="列出活动")
         schedule = sub.add_parser("schedule", help="生成活动的一对一洽谈日程")
         schedule.add_argument("event", type=int, help="活动编号（id）")
-        for p in (listing, schedule):
+        remind = sub.add_parser("remind", help="发送今天（或指定日期）的提醒，每条只发一次")
+        remind.add_argument("--date", help="按该日期计算，格式 YYYY-MM-DD；默认今天")
+        for p in (listing, schedule, remind):
             p.add_argument("--json", action="store_true", help="在标准输出只打印 JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "remind":
+            sent = event_reminders(date_given(options["date"]) if options["date"] else None)
+            if options["json"]:
+                self.stdout.write(json.dumps(sent, ensure_ascii=False))
+            else:
+                self.stdout.write(
+                    f"报名截止提醒 {sent['registration']} 条，活动前一天提醒 {sent['tomorrow']} 条"
+                )
+            return
         if options["action"] == "list":
             rows = [event_dict(e) for e in event_list(None)]
             if options["json"]:

@@ -8,20 +8,13 @@ Run it daily (cron); a reminder already sent is not sent again (the notice key).
 platform.
 """
 
-import datetime
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
+from fanxing.core.management.lookups import date_given
 from fanxing.poc.services import poc_reminders
-
-
-def day(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"日期“{value}”格式应为 YYYY-MM-DD") from error
 
 
 class Command(BaseCommand):
@@ -34,7 +27,7 @@ class Command(BaseCommand):
         remind.add_argument("--json", action="store_true", help="在标准输出只打印 JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        today = day(options["date"]) if options["date"] else None
+        today = date_given(options["date"]) if options["date"] else None
         sent = poc_reminders(today)
         if options["json"]:
             self.stdout.write(json.dumps(sent, ensure_ascii=False))
