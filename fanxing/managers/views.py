@@ -65,6 +65,7 @@ def render_profile(request: HttpRequest, profile: Any, directory: str, **forms: 
         "directory": directory,
         "title": TITLES[directory],
         "can_edit": permissions.can_edit_profile(request.user, profile.user),
+        "can_list": permissions.can_view_directory(request.user, directory),  # the breadcrumb's link
         "section": directory,
     }
     if directory == "managers":

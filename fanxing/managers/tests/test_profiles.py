@@ -197,3 +197,15 @@ class DirectoryTest(PersonasTestCase):
         self.login(self.enterprise_user)
         response = self.client.get(reverse("managers:experts"), {"export": "xlsx"})
         self.assertEqual(response.status_code, 403)
+
+    def test_a_profiles_breadcrumb_links_to_the_directory_only_for_those_who_may_list_it(self) -> None:
+        own = reverse("managers:manager", args=[self.shrimp.pk])
+        self.login(self.manager)  # a manager sees their own page, but not the directory of managers
+        self.assertNotContains(self.client.get(own), f'href="{reverse("managers:managers")}"')
+        self.login(self.expert)
+        self.assertNotContains(
+            self.client.get(reverse("managers:expert", args=[self.sea.pk])),
+            f'href="{reverse("managers:experts")}"',
+        )
+        self.login(self.tto_staff)
+        self.assertContains(self.client.get(own), f'href="{reverse("managers:managers")}"')
