@@ -15,6 +15,7 @@ urlpatterns = [
     path("calls/<int:pk>/admin/", views.call_admin, name="call_admin"),
     path("calls/<int:pk>/move/", views.call_move, name="call_move"),
     path("calls/<int:pk>/assign/", views.assign, name="assign"),
+    path("assignments/<int:pk>/replace/", views.assignment_replace, name="assignment_replace"),
     path("applications/<int:pk>/", views.application_detail, name="application"),
     path("applications/<int:pk>/withdraw/", views.application_withdraw, name="withdraw"),
     path("applications/<int:pk>/fund/", views.fund, name="fund"),

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from fanxing.accounts import permissions
+from fanxing.accounts.models import User
 from fanxing.core.forms import add_service_error, error_text
 from fanxing.core.io import table_response
 from fanxing.core.record_views import safe_next
@@ -406,6 +407,35 @@ def call_move(request: HttpRequest, pk: int) -> HttpResponse:
         call=call,
         status=request.POST.get("status", ""),
     )
+
+
+@login_required
+def assignment_replace(request: HttpRequest, pk: int) -> HttpResponse:
+    """更换评审专家: the experts who could take an unreviewed assignment over, best fit first, and the choice."""
+    assignment = get_object_or_404(
+        ReviewAssignment.objects.select_related("application__call", "application__achievement", "reviewer"),
+        pk=pk,
+    )
+    call = managed_call(request, assignment.application.call_id)
+    back = reverse("poc:call_admin", args=[call.pk]) + "?tab=assignments"
+    if request.method == "POST":
+        chosen = request.POST.get("reviewer", "")
+        reviewer = User.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        if reviewer is None:
+            messages.error(request, "请选择改由哪位专家评审")
+            return redirect(request.path)
+        done = f"已改由{reviewer}评审"
+        return act_on(
+            request, back, done, services.assignment_replace, assignment=assignment, reviewer=reviewer
+        )
+    context = {
+        "call": call,
+        "assignment": assignment,
+        "candidates": services.replacements(assignment) if call.status == PocCall.Status.REVIEWING else [],
+        "back": back,
+        "section": "poc",
+    }
+    return render(request, "poc/assignment_replace.html", context)
 
 
 @login_required

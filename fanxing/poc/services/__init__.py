@@ -26,7 +26,15 @@ from fanxing.poc.services.funding import (
     remaining_budget,
 )
 from fanxing.poc.services.reminders import poc_reminders
-from fanxing.poc.services.review import Result, assignments_make, is_conflicted, results, review_submit
+from fanxing.poc.services.review import (
+    Result,
+    assignment_replace,
+    assignments_make,
+    is_conflicted,
+    replacements,
+    results,
+    review_submit,
+)
 
 __all__ = [
     "Result",
@@ -34,6 +42,7 @@ __all__ = [
     "application_reject",
     "application_submit",
     "application_withdraw",
+    "assignment_replace",
     "assignments_make",
     "call_move",
     "call_open",
@@ -47,6 +56,7 @@ __all__ = [
     "platform_save",
     "poc_reminders",
     "remaining_budget",
+    "replacements",
     "results",
     "review_submit",
 ]

@@ -112,6 +112,55 @@ def assignments_make(*, by: User | None, call: PocCall) -> list[ReviewAssignment
     return made
 
 
+def replacements(assignment: ReviewAssignment) -> list[tuple[User, str]]:
+    """The experts who could take an assignment over: the pool in the order assignments_make ranks it, less
+    those conflicted with the application and those already assigned to it."""
+    application = assignment.application
+    have = set(application.assignments.values_list("reviewer_id", flat=True))
+    return [
+        (user, why)
+        for user, why in ranked_experts(application)
+        if user.pk not in have and not is_conflicted(user, application)
+    ]
+
+
+@transaction.atomic
+def assignment_replace(*, by: User | None, assignment: ReviewAssignment, reviewer: User) -> ReviewAssignment:
+    """Give an application's review to another expert (the one assigned cannot do it): only while the call is
+    under review and the review not yet submitted, and never to an expert conflicted with the application or
+    already reviewing it."""
+    assignment = (
+        ReviewAssignment.objects.select_for_update()
+        .select_related("application__call", "application__achievement", "reviewer")
+        .get(pk=assignment.pk)
+    )
+    application, call = assignment.application, assignment.application.call
+    if by is not None:
+        require(permissions.can_manage_poc_call(by, call), "无权更换该征集的评审专家")
+    if call.status != CallStatus.REVIEWING:
+        raise ValidationError({"status": "只有评审阶段可以更换评审专家"})
+    if Review.objects.filter(assignment=assignment).exists():
+        raise ValidationError({"reviewer": f"{assignment.reviewer}已提交评审，不能更换"})
+    if not (reviewer.is_active and reviewer.role == Role.EXPERT):
+        raise ValidationError({"reviewer": f"{reviewer}不是专家库中的专家"})
+    if application.assignments.filter(reviewer=reviewer).exists():
+        raise ValidationError({"reviewer": f"{reviewer}已在评审这项申报"})
+    if is_conflicted(reviewer, application):
+        raise ValidationError({"reviewer": f"{reviewer}与申报单位有利益关系，不能评审这项申报"})
+    before = str(assignment.reviewer)
+    assignment.delete()
+    replaced = ReviewAssignment.objects.create(
+        application=application, reviewer=reviewer, reason=f"主办方更换（原为{before}）"
+    )
+    audit(
+        actor=by,
+        action="poc_assign_replace",
+        target=call,
+        changes={str(application): [before, str(reviewer)]},
+    )
+    return replaced
+
+
 @transaction.atomic
 def review_submit(
     *, by: User, assignment: ReviewAssignment, scores: dict[str, Any], comment: str = ""
