@@ -2,8 +2,9 @@
 
 What it checks on each page: no page answers 500; a link a persona is shown opens for that persona (a 403 or
 404 there means the link should not have been shown to them, and a signed-in persona is never sent to the
-login page); every HTML page has a <title> and the language base.html declares. Fragments that pages load
-with hx-get are fetched as HTMX does and checked for errors only.
+login page); every HTML page has a <title> of its own (the home page may have just the site's name) and the
+language base.html declares. Fragments that pages load with hx-get are fetched as HTMX does and checked for
+errors only.
 
 The crawl is bounded so the file runs in about half a minute: paths are grouped into patterns (each run of
 digits made N, each dotted key such as a figure's K), at most two URLs of a pattern are visited, and one more
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
+from django.conf import settings
 from django.test import TestCase
 from django.utils import timezone
 
@@ -27,7 +29,7 @@ from fanxing.core.demo.loader import load_demo
 from fanxing.core.models import Organisation
 from fanxing.events.models import Event
 from fanxing.poc.models import PocCall
-from tests.base import PERSONAS, make_user
+from tests.base import PERSONAS, make_organisation, make_user
 
 LANG = "zh-CN"  # what base.html declares on <html>
 PER_PATTERN = 2  # URLs visited per pattern without a query string
@@ -144,7 +146,8 @@ def open_one_of_each(now: datetime.datetime) -> None:
 
 class CrawlTest(TestCase):
     """The crawl over the demo, one persona at a time; the personas are those of tests/base.py, made in the
-    demo's organisations (the manager and the expert are the demo's own, with their profiles and work)."""
+    demo's organisations (the outsider in a new enterprise; the manager and the expert are the demo's own,
+    with their profiles and work)."""
 
     users: dict[str, User]
 
@@ -155,14 +158,14 @@ class CrawlTest(TestCase):
         demo = {u.username: u for u in User.objects.filter(username__in=["enterprise", "manager", "expert"])}
         org = Organisation.objects.get
         haichuan = demo["enterprise"].organisation
-        other = Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE).exclude(pk=haichuan.pk)
+        unrelated = make_organisation("青岛远帆电子有限公司", Organisation.Kind.ENTERPRISE)
         cls.users = {
             "bureau_admin": make_user("bureau_admin", Role.BUREAU_ADMIN, org(name="崂山区科学技术局")),
             "tto_admin": make_user("tto_admin", Role.ORG_ADMIN, org(name="青岛大学")),
             "tto_staff": make_user("tto_staff", Role.ORG_STAFF, org(name="青岛大学")),
             "other_staff": make_user("other_staff", Role.ORG_STAFF, org(name="中国海洋大学")),
             "enterprise_user": make_user("enterprise_user", Role.ENTERPRISE, haichuan),
-            "outsider": make_user("outsider", Role.ENTERPRISE, other.order_by("pk").last()),
+            "outsider": make_user("outsider", Role.ENTERPRISE, unrelated),
             "manager": demo["manager"],
             "expert": demo["expert"],
         }
@@ -218,6 +221,8 @@ class CrawlTest(TestCase):
         if not fragment and not NOT_OURS.match(url):
             if not page.title.strip():
                 found.problems.append(f"{where} has no <title>")
+            elif page.title.strip() == settings.FANXING_SITE_NAME and urlsplit(url).path != "/":
+                found.problems.append(f"{where} has no <title> of its own, only the site's name")
             if page.lang != LANG:
                 found.problems.append(f'{where} says <html lang="{page.lang}">, not "{LANG}"')
         return page
