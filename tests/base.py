@@ -9,12 +9,14 @@ Personas (built once per test class):
 """
 
 import datetime
+import io
 import itertools
 from decimal import Decimal
 from typing import Any
 
 from django.test import TestCase
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from fanxing.accounts.models import Role, User
 from fanxing.achievements.models import Achievement
@@ -157,3 +159,9 @@ class PersonasTestCase(TestCase):
             self.as_user(name)
             found[name] = getattr(self.client, method)(url, data or {}).status_code
         return found
+
+
+def sheet(response: Any) -> list[tuple[Any, ...]]:
+    """The rows of an exported workbook's first sheet (a plain or a streamed response)."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return list(load_workbook(io.BytesIO(content)).worksheets[0].iter_rows(values_only=True))

@@ -13,6 +13,7 @@ from fanxing.accounts import permissions
 from fanxing.accounts.selectors import access_requests_to_decide
 from fanxing.achievements.models import Achievement
 from fanxing.achievements.selectors import achievement_list
+from fanxing.core.auditlog import action_label, changes
 from fanxing.core.forms import OrganisationForm, add_service_error
 from fanxing.core.io import export_response, table_response
 from fanxing.core.models import AuditEntry, Organisation
@@ -165,7 +166,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(Q(target_repr__icontains=q) | Q(actor__username__icontains=q))
     if request.GET.get("export") == "xlsx":
         return audit_export(qs)
-    actions = AuditEntry.objects.values_list("action", flat=True).distinct().order_by("action")
+    actions = sorted(AuditEntry.objects.values_list("action", flat=True).distinct(), key=action_label)
     context = {
         "page": paginate(request, qs, 50),
         "actions": actions,
@@ -191,12 +192,10 @@ def audit_export(qs: QuerySet[AuditEntry]) -> HttpResponse:
         [
             timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
             str(e.actor or "系统"),
-            e.action,
+            action_label(e.action),
             e.content_type.name,
             e.target_repr,
-            "；".join(
-                f"{k}：{v[0]} → {v[1]}" for k, v in e.changes.items() if isinstance(v, list) and len(v) == 2
-            ),
+            "；".join(f"{c.label}：{c.before} → {c.after}" for c in changes(e)),
             e.reason,
         ]
         for e in qs.iterator(chunk_size=2000)

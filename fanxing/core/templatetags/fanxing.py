@@ -82,3 +82,19 @@ def plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     return value
+
+
+@register.filter
+def audit_action(code: str) -> str:
+    """An audit entry's action in words (fanxing.core.auditlog)."""
+    from fanxing.core.auditlog import action_label
+
+    return action_label(code)
+
+
+@register.filter
+def audit_changes(entry: Any) -> list[Any]:
+    """An audit entry's changes with the fields' names and the values' labels (fanxing.core.auditlog)."""
+    from fanxing.core.auditlog import changes
+
+    return changes(entry)

@@ -1,28 +1,15 @@
 """The proof-of-concept pages: who sees and does what, the forms, the exports."""
 
-import io
 from decimal import Decimal
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from fanxing.poc import services
 from fanxing.poc.models import PocApplication, PocCall, PocPlatform, Review, ReviewAssignment
 from fanxing.poc.tests.base import PocTestCase, make_contract
-from tests.base import make_achievement
-
-
-def sheet(response: object) -> list[tuple]:
-    book = load_workbook(
-        io.BytesIO(
-            b"".join(response.streaming_content)
-            if hasattr(response, "streaming_content")
-            else response.content
-        )
-    )  # type: ignore[attr-defined]
-    return list(book.active.iter_rows(values_only=True))
+from tests.base import make_achievement, sheet
 
 
 class PlatformDirectoryTest(PocTestCase):
