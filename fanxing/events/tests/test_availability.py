@@ -134,3 +134,15 @@ class AvailabilityTest(PersonasTestCase):
         no_meetings = make_event(self.bureau, slot_count=0, tables=0, first_slot_at=None)
         page = self.client.get(reverse("events:register", args=[no_meetings.pk]))
         self.assertNotContains(page, "不能参加的洽谈时段")
+
+    def test_a_form_with_errors_says_so_at_the_top_and_links_each_field(self) -> None:
+        self.login(self.enterprise_user)
+        response = self.client.post(
+            reverse("events:availability", args=[self.event.pk]), {"unavailable_slots": ["9"]}
+        )
+        self.assertContains(response, 'data-testid="error-summary"')
+        self.assertContains(response, 'id="field-unavailable_slots"')
+        self.assertContains(
+            response,
+            '表单有 1 处需要修改，未保存任何数据：<a class="alert-link me-2" href="#field-unavailable_slots">不能参加的洽谈时段</a>',
+        )
