@@ -261,7 +261,7 @@ def notify_judges(competition: Competition) -> None:
         notify(
             users=[judge.user],
             subject=f"评审任务：“{competition.title}”的 {len(ids)} 件参赛项目待您评分",
-            body="请登录平台，在“我的评审”中逐项评分并提交。",
+            body="请登录平台，在“活动 › 我的大赛评审”中逐项评分并提交。",
             url=url,
             key=f"competition:{competition.pk}:assigned:{judge.pk}:{digest}",
         )

@@ -312,7 +312,7 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
     """An expert's assignments, those still to score first; exportable."""
     qs = selectors.my_assignments(request.user)
     if request.GET.get("export") == "xlsx":
-        return table_response("我的评审", tables.ASSIGNMENT_COLUMNS, map(tables.assignment_row, qs))
+        return table_response("我的概念验证评审", tables.ASSIGNMENT_COLUMNS, map(tables.assignment_row, qs))
     return render(request, "poc/reviews.html", {"assignments": qs, "section": "poc"})
 
 

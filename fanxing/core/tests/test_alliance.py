@@ -59,3 +59,17 @@ class AllianceTest(PersonasTestCase):
         rows = [(a.member.organisation, a.achievements, a.demands) for a in alliance_activity(2025)]
         # 中国海洋大学 left in 2024; the personas' own records were published this year, not in 2025
         self.assertEqual(rows, [(self.qdu, 2, 0), (self.haichuan, 0, 1)])
+
+    def test_a_year_without_members_points_to_the_year_before_and_to_adding_one(self) -> None:
+        this_year = timezone.localdate().year
+        alliance_member_save(
+            by=self.bureau_admin,
+            organisation=self.qdu,
+            fields={"joined_on": date(this_year - 1, 5, 1), "left_on": date(this_year - 1, 12, 31)},
+        )
+        self.login(self.bureau_admin)
+        page = self.client.get("/alliance/", {"year": this_year}).content.decode()
+        self.assertIn(f'<a href="?year={this_year - 1}">查看 {this_year - 1} 年</a>', page)
+        self.assertIn("成员单位由科技局管理员", page)
+        self.login(self.tto_staff)
+        self.assertNotIn("成员单位由科技局管理员", self.client.get("/alliance/").content.decode())
