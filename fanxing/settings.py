@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # its Swagger UI assets, served from here rather than a CDN (/api/v1/docs)
     "axes",
     "fanxing.core",
     "fanxing.accounts",

@@ -1,5 +1,7 @@
-"""The menu of base.html offers each persona the entries meant for them."""
+"""The menu of base.html offers each persona the entries meant for them; the API docs it links to speak Chinese
+around Swagger UI."""
 
+from django.test import TestCase
 from django.urls import reverse
 
 from tests.base import PERSONAS, PersonasTestCase
@@ -22,3 +24,13 @@ class MenuTest(PersonasTestCase):
             with self.subTest(name):
                 self.as_user(name)
                 self.assertEqual(link in self.client.get("/").content.decode(), name != "anonymous")
+
+
+class ApiDocsPageTest(TestCase):
+    def test_the_api_docs_page_speaks_the_platforms_language_and_leads_back(self) -> None:
+        page = self.client.get("/api/v1/docs")
+        self.assertEqual(page.status_code, 200)
+        self.assertContains(page, '<html lang="zh-CN">')
+        self.assertContains(page, "<title>开放接口 · 繁星汇 API</title>")
+        self.assertContains(page, 'href="/api/v1/openapi.json"')
+        self.assertContains(page, "swagger-ui-bundle.js")
