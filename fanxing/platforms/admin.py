@@ -4,6 +4,7 @@ platforms (the pages and the API write platforms through `fanxing.platforms.serv
 from django.contrib import admin
 
 from fanxing.platforms.models import IndustryChain, Park, Platform, PlatformType
+from fanxing.platforms.services import PLATFORM_FIELDS
 
 
 @admin.register(PlatformType)
@@ -27,17 +28,7 @@ class IndustryChainAdmin(admin.ModelAdmin):
 
 @admin.register(Platform)
 class PlatformAdmin(admin.ModelAdmin):
-    list_display = [
-        "name",
-        "level",
-        "kind",
-        "host",
-        "recognised_year",
-        "status",
-        "revoked_year",
-        "park",
-        "chain",
-    ]
+    list_display = [name for name in PLATFORM_FIELDS if name != "description"]
     list_filter = ["level", "kind", "status", "park", "chain"]
     search_fields = ["name", "host__name"]
     autocomplete_fields = ["host"]

@@ -12,6 +12,7 @@ from fanxing.platforms.selectors import (
     CITY_AND_ABOVE_LABEL,
     PlatformFilters,
 )
+from fanxing.platforms.services import CHAIN_FIELDS, PARK_FIELDS, PLATFORM_FIELDS
 
 FIELD_WIDGETS = {
     "description": forms.Textarea(attrs={"rows": 4}),
@@ -24,19 +25,7 @@ class PlatformForm(forms.ModelForm):
 
     class Meta:
         model = Platform
-        fields = [
-            "name",
-            "level",
-            "kind",
-            "host",
-            "recognised_year",
-            "status",
-            "revoked_year",
-            "park",
-            "chain",
-            "fields",
-            "description",
-        ]
+        fields = [*PLATFORM_FIELDS, "fields"]  # the fields it serves (领域) are kept beside the others
         widgets = FIELD_WIDGETS
 
 
@@ -52,14 +41,14 @@ class PlatformOfficeForm(forms.ModelForm):
 class ParkForm(forms.ModelForm):
     class Meta:
         model = Park
-        fields = ["name", "theme", "established_year", "description"]
+        fields = PARK_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
 
 class ChainForm(forms.ModelForm):
     class Meta:
         model = IndustryChain
-        fields = ["name", "description"]
+        fields = CHAIN_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
 

@@ -27,7 +27,7 @@ PLATFORM_FIELDS = [
     "chain",
     "description",
 ]
-PARK_FIELDS = ["name", "theme", "description", "established_year"]
+PARK_FIELDS = ["name", "theme", "established_year", "description"]
 CHAIN_FIELDS = ["name", "description"]
 
 
