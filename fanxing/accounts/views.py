@@ -1,12 +1,14 @@
-"""Sign in and out, enterprise registration, API tokens, deciding access requests."""
+"""Sign in and out, enterprise registration, API tokens, deciding access requests, an organisation's accounts."""
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from fanxing.accounts import permissions
@@ -21,8 +23,11 @@ from fanxing.accounts.services import (
     member_set_active,
 )
 from fanxing.core.forms import add_service_error
+from fanxing.core.io import table_response
 from fanxing.core.models import Organisation
 from fanxing.core.record_views import safe_next
+from fanxing.core.rendering import query_without_page
+from fanxing.core.tabular import Column
 
 
 class LoginView(auth_views.LoginView):
@@ -78,6 +83,9 @@ def members(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     if not permissions.can_manage_members(request.user, organisation.pk):
         raise PermissionDenied("只有本机构管理员可以管理账号")
+    accounts = organisation.members.order_by("-is_active", "username")
+    if request.method == "GET" and request.GET.get("export") == "xlsx":
+        return members_export(organisation, accounts)
     form = MemberForm(request.POST or None)
     if request.method == "POST":
         if "toggle" in request.POST:
@@ -100,7 +108,31 @@ def members(request: HttpRequest, pk: int) -> HttpResponse:
         "accounts/members.html",
         {
             "organisation": organisation,
-            "members": organisation.members.order_by("-is_active", "username"),
+            "members": accounts,
             "form": form,
+            "query": query_without_page(request),
         },
     )
+
+
+MEMBER_COLUMNS = [
+    Column("用户名", "username", width=16),
+    Column("姓名", "display_name", width=14),
+    Column("角色", "role", width=14),
+    Column("状态", "is_active", width=8),
+    Column("最近登录", "last_login", width=18),
+]
+
+
+def members_export(organisation: Organisation, accounts: QuerySet[User]) -> HttpResponse:
+    rows = (
+        [
+            m.username,
+            m.display_name,
+            m.get_role_display(),
+            "启用" if m.is_active else "停用",
+            timezone.localtime(m.last_login).strftime("%Y-%m-%d %H:%M") if m.last_login else "",
+        ]
+        for m in accounts
+    )
+    return table_response(f"{organisation.name} 账号", MEMBER_COLUMNS, rows)

@@ -27,16 +27,46 @@ from fanxing.competitions.forms import (
 from fanxing.competitions.models import Competition, Entry, Judge
 from fanxing.core.forms import add_service_error, error_text
 from fanxing.core.io import table_response
-from fanxing.core.rendering import paginate
+from fanxing.core.rendering import paginate, query_without_page
 from fanxing.core.tabular import Column
 from fanxing.managers.selectors import person_organisation_ids
 
 SECTION = "competitions"
 
 
+LIST_COLUMNS = [
+    Column("大赛", "title", width=36),
+    Column("年度", "year", width=8),
+    Column("主办单位", "organiser", width=24),
+    Column("报名开始", "opens_on", width=12),
+    Column("报名截止", "closes_on", width=12),
+    Column("参赛项目", "entry_count", width=10),
+    Column("状态", "status", width=10),
+]
+
+
 def competition_list(request: HttpRequest) -> HttpResponse:
+    competitions = s.competition_list(request.user)
+    if request.GET.get("export") == "xlsx":
+        return table_response(
+            "创新大赛",
+            LIST_COLUMNS,
+            (
+                [
+                    c.title,
+                    c.year,
+                    c.organiser.name,
+                    c.opens_on,
+                    c.closes_on,
+                    c.entry_count,
+                    c.get_status_display(),
+                ]
+                for c in competitions
+            ),
+        )
     context = {
-        "page": paginate(request, s.competition_list(request.user)),
+        "page": paginate(request, competitions),
+        "query": query_without_page(request),
         "can_create": permissions.can_run_competitions_for(
             request.user, getattr(request.user, "organisation_id", None)
         ),

@@ -150,7 +150,37 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         .select_related("organisation", "field")
         .order_by("submitted_at"),
     }
-    return render(request, "core/review_queue.html", {"pending": pending, "section": "review"})
+    if request.GET.get("export") == "xlsx":
+        return review_queue_export(pending)
+    context = {"pending": pending, "query": query_without_page(request), "section": "review"}
+    return render(request, "core/review_queue.html", context)
+
+
+REVIEW_COLUMNS = [
+    Column("类别", "kind", width=8),
+    Column("编号", "ref", width=14),
+    Column("标题", "title", width=40),
+    Column("机构", "organisation", width=24),
+    Column("技术领域", "field", width=16),
+    Column("提交时间", "submitted_at", width=18),
+]
+
+
+def review_queue_export(pending: dict[str, QuerySet]) -> HttpResponse:
+    kinds = {"achievements": "成果", "demands": "需求"}
+    rows = (
+        [
+            kinds[kind],
+            r.ref,
+            r.title,
+            r.organisation.name,
+            str(r.field),
+            timezone.localtime(r.submitted_at).strftime("%Y-%m-%d %H:%M") if r.submitted_at else "",
+        ]
+        for kind, records in pending.items()
+        for r in records
+    )
+    return table_response("审核队列", REVIEW_COLUMNS, rows)
 
 
 @login_required

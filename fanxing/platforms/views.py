@@ -14,8 +14,9 @@ from django.urls import reverse
 
 from fanxing.accounts import permissions
 from fanxing.core.forms import add_service_error
-from fanxing.core.io import export_response
+from fanxing.core.io import export_response, table_response
 from fanxing.core.rendering import paginate, query_without_page
+from fanxing.core.tabular import Column
 from fanxing.platforms import selectors, services
 from fanxing.platforms.forms import ChainForm, ParkForm, PlatformFilterForm, PlatformForm, PlatformOfficeForm
 from fanxing.platforms.models import IndustryChain, Park
@@ -127,10 +128,28 @@ def platform_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 # Parks and industry chains -----------------------------------------------------------------------------
 
 
+GROUP_COLUMNS = [
+    Column("类别", "kind", width=10),
+    Column("名称", "name", width=30),
+    Column("主导产业", "theme", width=24),
+    Column("设立年份", "established_year", width=10),
+    Column("平台数", "platform_count", width=8),
+]
+
+
 def parks(request: HttpRequest) -> HttpResponse:
+    """The parks and the industry chains, each with its number of platforms (one sheet, parks first)."""
+    park_list, chain_list = selectors.parks(), selectors.chains()
+    if request.GET.get("export") == "xlsx":
+        rows = [
+            *(["专业化园区", p.name, p.theme, p.established_year, p.platform_count] for p in park_list),
+            *(["产业链", c.name, "", None, c.platform_count] for c in chain_list),
+        ]
+        return table_response("专业化园区与产业链", GROUP_COLUMNS, rows)
     context = {
-        "parks": selectors.parks(),
-        "chains": selectors.chains(),
+        "parks": park_list,
+        "chains": chain_list,
+        "query": query_without_page(request),
         "can_edit": permissions.can_edit_parks(request.user),
         "section": "platforms",
     }
@@ -138,7 +157,10 @@ def parks(request: HttpRequest) -> HttpResponse:
 
 
 def group_page(request: HttpRequest, group: Park | IndustryChain, filters: PlatformFilters) -> HttpResponse:
+    """A park's or a chain's platforms; the export is the register's, of these platforms."""
     qs = selectors.platform_list(filters)
+    if request.GET.get("export") == "xlsx":
+        return export_response("platforms", qs, request.user)
     is_park = isinstance(group, Park)
     context = {
         "group": group,

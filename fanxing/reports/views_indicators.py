@@ -11,14 +11,17 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from fanxing.accounts import permissions
 from fanxing.core.forms import add_service_error, error_text
 from fanxing.core.io import table_response
 from fanxing.core.models import Organisation
+from fanxing.core.rendering import query_without_page
 from fanxing.core.tabular import Column
 from fanxing.reports import dashboard as d
 from fanxing.reports import selectors as s
@@ -251,6 +254,8 @@ def leaderboards(request: HttpRequest) -> HttpResponse:
     withdrawn (leaderboard_publish)."""
     if not permissions.can_manage_indicators(request.user):
         raise PermissionDenied("只有科技局管理员可以编制成果榜单")
+    if request.method == "GET" and request.GET.get("export") == "xlsx":
+        return leaderboards_export(Leaderboard.objects.select_related("published_by"))
     editing = Leaderboard.objects.filter(year=year_of(request.GET, 0)).first()
     form = LeaderboardForm(request.POST or None, initial=board_initial(editing))
     if request.method == "POST":
@@ -266,8 +271,39 @@ def leaderboards(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"{board.year} 年度榜单已保存")
                 return redirect("reports:leaderboards")
     boards = [(b, leaderboard_url(b.year)) for b in Leaderboard.objects.select_related("published_by")]
-    context = {"boards": boards, "form": form, "editing": editing, "section": SECTION}
+    context = {
+        "boards": boards,
+        "form": form,
+        "editing": editing,
+        "query": query_without_page(request),
+        "section": SECTION,
+    }
     return render(request, "reports/leaderboards.html", context)
+
+
+LEADERBOARD_COLUMNS = [
+    Column("年度", "year", width=8),
+    Column("标题", "title", width=30),
+    Column("统计截至", "ends_on", width=12),
+    Column("状态", "status", width=8),
+    Column("发布时间", "published_at", width=18),
+    Column("发布人", "published_by", width=12),
+]
+
+
+def leaderboards_export(boards: QuerySet[Leaderboard]) -> HttpResponse:
+    rows = (
+        [
+            b.year,
+            str(b),
+            b.ends_on,
+            "已发布" if b.published_at else "未发布",
+            timezone.localtime(b.published_at).strftime("%Y-%m-%d %H:%M") if b.published_at else "",
+            str(b.published_by or ""),
+        ]
+        for b in boards
+    )
+    return table_response("成果榜单", LEADERBOARD_COLUMNS, rows)
 
 
 def board_initial(board: Leaderboard | None) -> dict[str, Any]:

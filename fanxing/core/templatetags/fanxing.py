@@ -43,6 +43,12 @@ def page_url(query: str, page: int) -> str:
 
 
 @register.simple_tag
+def export_url(query: str, fmt: str = "xlsx") -> str:
+    """The list's address with its filters as a download: "?export=xlsx" when there are none."""
+    return f"?{query}&export={fmt}" if query else f"?export={fmt}"
+
+
+@register.simple_tag
 def page_numbers(page: Any) -> list[Any]:
     """Page numbers around the current one and at both ends, with … between (Paginator.ELLIPSIS)."""
     return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))

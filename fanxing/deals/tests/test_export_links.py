@@ -1,0 +1,19 @@
+from django.urls import reverse
+
+from tests.base import PersonasTestCase
+
+
+class ExportLinksTest(PersonasTestCase):
+    def test_an_unfiltered_list_links_to_its_export_without_a_stray_ampersand(self) -> None:
+        self.login(self.bureau_admin)
+        for name in ("deals:contracts", "deals:leads", "deals:payouts"):
+            with self.subTest(name):
+                page = self.client.get(reverse(name)).content.decode()
+                self.assertIn('href="?export=xlsx"', page)
+                self.assertNotIn("?&amp;export=", page)
+
+    def test_a_filtered_list_keeps_its_filters_in_the_export_link(self) -> None:
+        self.login(self.bureau_admin)
+        response = self.client.get(reverse("deals:contracts"), {"year": "2025", "page": "1"})
+        self.assertContains(response, 'href="?year=2025&amp;export=xlsx"')
+        self.assertContains(response, 'href="?year=2025&amp;export=csv"')
