@@ -177,5 +177,11 @@ class BrokerageEndToEndTest(PersonasTestCase):
         )
         self.login(self.manager)
         page = self.client.get(reverse("deals:lead", args=[lead.pk])).content.decode()
-        for shown in ("已签约", "QDU-2026-XK-001", "与企业技术负责人通话", "lead_move"):
+        for shown in (
+            "已签约",
+            "QDU-2026-XK-001",
+            "与企业技术负责人通话",
+            "推进线索",
+            "阶段：洽谈中 → 已签约",
+        ):
             self.assertIn(shown, page)

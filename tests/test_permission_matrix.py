@@ -350,8 +350,8 @@ class ExportTest(PersonasTestCase):
         sheet = load_workbook(BytesIO(response.content)).active
         rows = list(sheet.iter_rows(values_only=True))
         self.assertEqual(rows[0][:3], ("时间", "操作人", "操作"))
-        self.assertEqual([(r[1], r[2], r[4]) for r in rows[1:]], [("tto_staff", "submit", record.title)])
-        self.assertIn("status：draft → submitted", rows[1][5])
+        self.assertEqual([(r[1], r[2], r[4]) for r in rows[1:]], [("tto_staff", "提交审核", record.title)])
+        self.assertIn("状态：草稿 → 待审核", rows[1][5])
 
 
 class LeadMatrixTest(PersonasTestCase):

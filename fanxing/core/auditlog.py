@@ -100,6 +100,7 @@ KEYS: dict[str, str] = {
     "team": "团队",
     "ways": "转化方式",
     "fields": "领域",
+    "activity": "跟进",
 }
 
 
