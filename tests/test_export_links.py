@@ -1,3 +1,5 @@
+"""Every list links to its export with the filters it shows, and without a stray "&" when it has none."""
+
 from django.urls import reverse
 
 from tests.base import PersonasTestCase
@@ -6,7 +8,21 @@ from tests.base import PersonasTestCase
 class ExportLinksTest(PersonasTestCase):
     def test_an_unfiltered_list_links_to_its_export_without_a_stray_ampersand(self) -> None:
         self.login(self.bureau_admin)
-        for name in ("deals:contracts", "deals:leads", "deals:payouts"):
+        lists = (
+            "achievements:list",
+            "demands:list",
+            "core:organisations",
+            "core:audit",
+            "events:list",
+            "platforms:list",
+            "poc:calls",
+            "poc:platforms",
+            "managers:managers",
+            "deals:contracts",
+            "deals:leads",
+            "deals:payouts",
+        )
+        for name in lists:
             with self.subTest(name):
                 page = self.client.get(reverse(name)).content.decode()
                 self.assertIn('href="?export=xlsx"', page)
