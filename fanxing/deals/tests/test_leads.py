@@ -50,3 +50,10 @@ class LeadFromMatchTest(PersonasTestCase):
         self.assertContains(self.client.get(url), "交给技术经理人")
         self.login(self.outsider)
         self.assertNotContains(self.client.get(url), "交给技术经理人")
+
+    def test_an_empty_list_says_where_leads_come_from_and_a_filter_says_it_found_none(self) -> None:
+        self.login(self.outsider)
+        page = self.client.get(reverse("deals:leads")).content.decode()
+        self.assertIn("线索来自需求与成果的匹配", page)
+        filtered = self.client.get(reverse("deals:leads"), {"stage": "signed"}).content.decode()
+        self.assertIn("没有符合筛选条件的线索", filtered)
