@@ -141,6 +141,9 @@ class Found:
 
 
 SEARCHED = ("achievements", "demands")
+# A search result shares a word with the query, or scores at least this share of the best result: the long
+# tail of meaning-only neighbours (the latent vectors') is noise in a search box, though not in matching.
+SEARCH_FLOOR = 0.3
 
 
 def search(
@@ -163,7 +166,8 @@ def search(
             for h in hits
             if record_pk(h.id) in by_pk
         ]
-        results[library] = found[:top]
+        floor = SEARCH_FLOOR * max((f.score for f in found), default=0.0)
+        results[library] = [f for f in found if f.terms or f.score >= floor][:top]
     return results
 
 

@@ -185,7 +185,12 @@ class SearchTest(PersonasTestCase):
     def test_one_search_box_finds_both_libraries_within_the_users_visibility(self) -> None:
         shrimp = make_achievement(self.qdu, title="对虾养殖尾水微生物处理技术")
         hidden = make_achievement(self.qdu, title="对虾育苗水质调控", visibility="registered")
-        make_achievement(self.qdu, title="锂电池正极材料包覆工艺", summary="提高循环寿命的包覆方法。")
+        battery = make_achievement(
+            self.qdu,
+            title="锂电池正极材料包覆工艺",
+            summary="提高循环寿命的包覆方法。",
+            keywords="锂电池，正极材料",
+        )
         need = make_demand(self.haichuan, title="寻求对虾养殖尾水处理技术")
         indexes.rebuild("achievements")
         indexes.rebuild("demands")
@@ -194,6 +199,9 @@ class SearchTest(PersonasTestCase):
         self.assertEqual(found["achievements"][0], shrimp.pk)
         self.assertNotIn(hidden.pk, found["achievements"])
         self.assertEqual(found["demands"], [need.pk])
+        self.assertNotIn(
+            battery.pk, found["achievements"], "no shared word and far below the best: not shown"
+        )
         self.login(self.outsider)
         response = self.client.get(reverse("search"), {"q": "对虾 尾水"})
         self.assertIn(hidden.pk, [f.record.pk for f in response.context["results"]["achievements"]])
@@ -217,6 +225,11 @@ class SearchTest(PersonasTestCase):
             seen += found
         self.assertEqual(sorted(seen), sorted(a.pk for a in made), "each result once, none left out")
         self.assertEqual(seen[:20], [f.record.pk for f in both.context["results"]["achievements"]])
+        self.assertContains(response, "科技成果 · 第 3 页")
+        self.assertContains(response, "← 成果与需求的综合结果")
+        self.assertContains(response, "← 上一页")
+        self.assertNotContains(response, "下一页 →")
+        self.assertContains(response, "<title>对虾 尾水 · 搜索 · ")
         for page in ("0", "-1", "x", "99"):  # out of range or not a number: the nearest page there is
             response = self.client.get(reverse("search"), {"q": "对虾", "in": "achievements", "page": page})
             self.assertEqual(response.status_code, 200, page)
