@@ -9,6 +9,10 @@ registrations only inside the window measured against today, and the windows of 
 registrations are written with `Registration.objects` (each organisation once per event, a person of the
 organisation, only its own published records: the rules the service checks). Seeded; events are known
 by title, and loading again adds nothing.
+
+One more fair lies ahead of the day the demo is loaded (`load_upcoming`): published, its registration open,
+a few organisations registered through `registration_create` with their records and the meeting slots
+they cannot attend, and a meeting request, but no schedule yet, so that 生成日程 can be tried.
 """
 
 import datetime
@@ -30,6 +34,7 @@ from fanxing.events.services import (
     meeting_outcome,
     meeting_request,
     meeting_request_answer,
+    registration_create,
     schedule_make,
 )
 
@@ -164,6 +169,7 @@ def load_events(ctx: "DemoContext") -> str:
         event_close(by=None, event=event)
         event.registrations.update(created_at=event.registration_opens + datetime.timedelta(days=3))
         made += 1
+    upcoming = load_upcoming(ctx, rng)
     in_year = Event.objects.filter(starts_at__year=YEAR)
     held = Meeting.objects.filter(event__in=in_year)
     by_kind = {k: n for k, n in in_year.values_list("kind").annotate(n=Count("id")).order_by()}
@@ -172,8 +178,62 @@ def load_events(ctx: "DemoContext") -> str:
         f"{YEAR} 年活动 {in_year.count()} 场（{kinds}；新建 {made} 场），"
         f"报名 {Registration.objects.filter(event__in=in_year).count()} 家次，"
         f"洽谈 {held.count()} 场（记录结果 {held.exclude(outcome='').count()} 场）、"
-        f"形成线索 {held.filter(lead__isnull=False).values('lead').distinct().count()} 条"
+        f"形成线索 {held.filter(lead__isnull=False).values('lead').distinct().count()} 条；{upcoming}"
     )
+
+
+UPCOMING_TITLE = "海洋生物医药成果与企业需求对接会"
+UPCOMING_FIELD = "marine"
+
+
+def load_upcoming(ctx: "DemoContext", rng: random.Random) -> str:
+    """A fair two weeks after the day the demo is loaded, open for registration, with five organisations
+    registered (two of them unable to attend a slot each) and one meeting request; no schedule yet."""
+    event = Event.objects.filter(title=UPCOMING_TITLE).first()
+    if event is None:
+        day = timezone.localdate() + datetime.timedelta(days=14)
+        field = TechField.objects.get(code=UPCOMING_FIELD)
+        plan = {"kind": Event.Kind.FAIR, "title": UPCOMING_TITLE, "field": field, "day": day}
+        plan["place"] = "崂山区科技创新中心 3 楼"
+        fields = event_fields(plan, full=True) | {
+            "organiser": ctx.organisations[BUREAU],
+            "registration_opens": timezone.now() - datetime.timedelta(days=3),
+        }
+        event = event_publish(by=None, event=event_save(by=None, fields=fields, theme_fields=[field]))
+        register_upcoming(ctx, event, field, rng)
+    return (
+        f"即将举办：{event.title}（{timezone.localtime(event.starts_at):%Y-%m-%d}，"
+        f"报名 {event.registrations.count()} 家，尚未排程）"
+    )
+
+
+def register_upcoming(ctx: "DemoContext", event: Event, field: TechField, rng: random.Random) -> None:
+    published = {"status": Status.PUBLISHED, "field__parent": field}
+    demands = list(Demand.objects.filter(**published).order_by("ref")[:20])
+    achievements = list(Achievement.objects.filter(**published).order_by("ref")[:30])
+    brought: dict[int, tuple[list[Any], list[Any]]] = {}
+    for d in rng.sample(demands, min(2, len(demands))):
+        brought.setdefault(d.organisation_id, ([], []))[1].append(d)
+    for a in rng.sample(achievements, min(3, len(achievements))):
+        brought.setdefault(a.organisation_id, ([], []))[0].append(a)
+    organisations = Organisation.objects.in_bulk(list(brought))
+    registrations = []
+    for n, (org_id, (achs, dems)) in enumerate(sorted(brought.items())):
+        person = ctx.owners.get(organisations[org_id].name)
+        if person is None:
+            continue
+        away = [n % event.slot_count] if n % 2 else []  # every other one cannot attend one slot
+        registrations.append(
+            registration_create(
+                by=person, event=event, achievements=achs, demands=dems, unavailable_slots=away
+            )
+        )
+    asking = next((r for r in registrations if r.demands.exists()), None)
+    holder = next((r for r in registrations if r.achievements.exists() and r != asking), None)
+    if asking and holder:
+        meeting_request(
+            by=asking.person, from_registration=asking, to_registration=holder, note="希望了解转化条件"
+        )
 
 
 def participants(ctx: "DemoContext", rng: random.Random, count: int) -> list[Organisation]:

@@ -2,14 +2,16 @@
 13 个省市级概念验证平台, 千创汇·智崂山): valid under the rules the services keep, and loaded once."""
 
 from django.test import TestCase
+from django.utils import timezone
 
 from fanxing.competitions.models import Award, Competition, Entry, Score
-from fanxing.core.demo.events import COMPETITION_TITLE
+from fanxing.core.demo.events import COMPETITION_TITLE, UPCOMING_TITLE
 from fanxing.core.demo.loader import STEPS, load_demo
 from fanxing.core.demo.poc import COMPETITION, PRESIDENT_FUND
 from fanxing.core.review import conflicted
 from fanxing.deals.models import Lead
 from fanxing.events.models import Event, Meeting, Registration
+from fanxing.events.services import schedule_make
 from fanxing.managers.selectors import person_organisation_ids
 from fanxing.poc.models import FundingDecision, Outcome, PocApplication, PocCall, PocPlatform, Review
 
@@ -57,6 +59,20 @@ class DemoEventsTestCase(TestCase):
         self.assertFalse(events.exclude(status=Event.Status.CLOSED).exists())
         self.assertEqual(events.filter(kind=Event.Kind.COMPETITION).count(), 1)
         self.assertGreater(events.filter(kind=Event.Kind.FAIR).count(), events.count() / 2)
+
+    def test_a_fair_ahead_is_open_and_its_schedule_keeps_the_slots_said_unavailable(self) -> None:
+        fair = Event.objects.get(title=UPCOMING_TITLE)
+        self.assertEqual(fair.status, Event.Status.PUBLISHED)
+        self.assertGreater(fair.starts_at, timezone.now())
+        self.assertLess(fair.registration_opens, timezone.now())
+        self.assertFalse(fair.meetings.exists(), "left for the organiser to schedule")
+        away = {r.pk: set(r.unavailable_slots) for r in fair.registrations.all() if r.unavailable_slots}
+        self.assertTrue(away)
+        schedule_make(by=None, event=fair)
+        self.assertTrue(fair.meetings.exists())
+        for meeting in fair.meetings.all():
+            for who in (meeting.registration_a_id, meeting.registration_b_id):
+                self.assertNotIn(meeting.slot, away.get(who, set()))
 
     def test_registrations_bring_only_their_organisations_published_records(self) -> None:
         for registration in Registration.objects.filter(event__meetings__isnull=False).distinct()[:40]:
