@@ -104,7 +104,7 @@ class AvailabilityTest(PersonasTestCase):
     def test_the_organiser_sees_them_in_the_registrations_and_its_export(self) -> None:
         self.login(self.bureau_admin)
         url = reverse("events:registrations", args=[self.event.pk])
-        self.assertContains(self.client.get(url), f'?registration={self.qdu_r.pk}">1、3</a>')
+        self.assertContains(self.client.get(url), f'?registration={self.qdu_r.pk}">第 1、3 时段</a>')
         response = self.client.get(url, {"export": "xlsx"})
         self.assertEqual(response.status_code, 200)
 
