@@ -96,6 +96,9 @@ class RegistrationForm(forms.Form):
             organisation_id=org, status=Status.PUBLISHED
         )
         self.fields["demands"].queryset = Demand.objects.filter(organisation_id=org, status=Status.PUBLISHED)  # type: ignore[attr-defined]
+        for name, label in (("achievements", "成果"), ("demands", "需求")):  # often none on one side
+            if not self.fields[name].queryset.exists():  # type: ignore[attr-defined]
+                self.fields[name].help_text = f"本机构尚无已发布的{label}，可不选"
 
 
 class MeetingRequestForm(forms.Form):

@@ -182,7 +182,7 @@ def load_events(ctx: "DemoContext") -> str:
     )
 
 
-UPCOMING_TITLE = "海洋生物医药成果与企业需求对接会"
+UPCOMING_TITLE = "海洋科技成果与企业需求对接会"
 UPCOMING_FIELD = "marine"
 
 

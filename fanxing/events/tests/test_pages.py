@@ -109,6 +109,7 @@ class EventPagesTest(PersonasTestCase):
         page = self.client.get(url)
         self.assertContains(page, self.demand.title)
         self.assertNotContains(page, other.title)
+        self.assertContains(page, "本机构尚无已发布的成果，可不选")  # an enterprise brings demands only
         response = self.client.post(url, {"demands": [self.demand.pk], "achievements": [other.pk]})
         self.assertEqual(response.status_code, 200)  # the choice is refused by the form
         self.assertFalse(Registration.objects.filter(organisation=self.haichuan).exists())
