@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from fanxing.accounts import permissions
@@ -23,7 +22,7 @@ from fanxing.accounts.services import (
     member_set_active,
 )
 from fanxing.core.forms import add_service_error
-from fanxing.core.io import table_response
+from fanxing.core.io import local_minute, table_response
 from fanxing.core.models import Organisation
 from fanxing.core.record_views import safe_next
 from fanxing.core.rendering import query_without_page
@@ -131,7 +130,7 @@ def members_export(organisation: Organisation, accounts: QuerySet[User]) -> Http
             m.display_name,
             m.get_role_display(),
             "启用" if m.is_active else "停用",
-            timezone.localtime(m.last_login).strftime("%Y-%m-%d %H:%M") if m.last_login else "",
+            local_minute(m.last_login),
         ]
         for m in accounts
     )

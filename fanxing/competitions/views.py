@@ -26,7 +26,7 @@ from fanxing.competitions.forms import (
 )
 from fanxing.competitions.models import Competition, Entry, Judge
 from fanxing.core.forms import add_service_error, error_text
-from fanxing.core.io import table_response
+from fanxing.core.io import local_minute, table_response
 from fanxing.core.rendering import paginate, query_without_page
 from fanxing.core.tabular import Column
 from fanxing.managers.selectors import person_organisation_ids
@@ -177,7 +177,7 @@ def entry_row(e: Entry) -> list[Any]:
         e.team,
         e.summary,
         e.get_status_display(),
-        timezone.localtime(e.submitted_at).strftime("%Y-%m-%d %H:%M"),
+        local_minute(e.submitted_at),
     ]
 
 
@@ -248,7 +248,7 @@ def score_row(a: Any, labels: dict[str, str]) -> list[Any]:
         "；".join(parts),
         float(score.total) if score else "",
         score.comment if score else "",
-        timezone.localtime(score.submitted_at).strftime("%Y-%m-%d %H:%M") if score else "",
+        local_minute(score.submitted_at) if score else "",
     ]
 
 

@@ -15,7 +15,7 @@ from fanxing.achievements.models import Achievement
 from fanxing.achievements.selectors import achievement_list
 from fanxing.core.auditlog import action_label, changes
 from fanxing.core.forms import OrganisationForm, add_service_error
-from fanxing.core.io import export_response, table_response
+from fanxing.core.io import export_response, local_minute, table_response
 from fanxing.core.models import AuditEntry, Organisation
 from fanxing.core.rendering import paginate, query_without_page, render_page
 from fanxing.core.selectors import organisation_list
@@ -175,7 +175,7 @@ def review_queue_export(pending: dict[str, QuerySet]) -> HttpResponse:
             r.title,
             r.organisation.name,
             str(r.field),
-            timezone.localtime(r.submitted_at).strftime("%Y-%m-%d %H:%M") if r.submitted_at else "",
+            local_minute(r.submitted_at),
         ]
         for kind, records in pending.items()
         for r in records

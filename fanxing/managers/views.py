@@ -7,12 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from fanxing.accounts import permissions
 from fanxing.core.forms import add_service_error
-from fanxing.core.io import table_response
+from fanxing.core.io import local_minute, table_response
 from fanxing.core.rendering import paginate, query_without_page, render_page
 from fanxing.core.tabular import Column
 from fanxing.deals.models import OPEN_STAGES
@@ -214,7 +213,7 @@ def directory_export(directory: str, qs: Any) -> HttpResponse:
             "、".join(str(f) for f in p.specialty_fields.all()),
             p.specialties,
             p.bio,
-            timezone.localtime(p.updated_at).strftime("%Y-%m-%d %H:%M"),
+            local_minute(p.updated_at),
         ]
 
     return table_response(TITLES[directory], COLUMNS[directory], (row(p) for p in qs))

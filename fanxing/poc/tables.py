@@ -4,6 +4,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from fanxing.core.io import local_minute
 from fanxing.core.tabular import Column
 from fanxing.poc import selectors, services
 from fanxing.poc.models import Milestone, PocApplication, PocCall, PocPlatform, ReviewAssignment
@@ -84,7 +85,7 @@ def application_row(a: PocApplication) -> list[Any]:
         num(a.budget),
         a.get_status_display(),
         num(decision.amount) if decision else "",
-        a.submitted_at.strftime("%Y-%m-%d %H:%M"),
+        local_minute(a.submitted_at),
     ]
 
 
@@ -108,7 +109,7 @@ def assignment_row(a: ReviewAssignment) -> list[Any]:
         str(a.reviewer),
         a.reason,
         num(done.total) if done else "待评审",
-        done.submitted_at.strftime("%Y-%m-%d %H:%M") if done else "",
+        local_minute(done.submitted_at) if done else "",
     ]
 
 

@@ -15,11 +15,10 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 from fanxing.accounts import permissions
 from fanxing.core.forms import add_service_error, error_text
-from fanxing.core.io import table_response
+from fanxing.core.io import local_minute, table_response
 from fanxing.core.models import Organisation
 from fanxing.core.rendering import query_without_page
 from fanxing.core.tabular import Column
@@ -298,7 +297,7 @@ def leaderboards_export(boards: QuerySet[Leaderboard]) -> HttpResponse:
             str(b),
             b.ends_on,
             "已发布" if b.published_at else "未发布",
-            timezone.localtime(b.published_at).strftime("%Y-%m-%d %H:%M") if b.published_at else "",
+            local_minute(b.published_at),
             str(b.published_by or ""),
         ]
         for b in boards

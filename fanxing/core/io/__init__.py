@@ -9,6 +9,7 @@
 
 from fanxing.core.io.exporting import (
     export_response,
+    local_minute,
     records_export,
     table_response,
     template_response,
@@ -25,6 +26,7 @@ __all__ = [
     "TabularError",
     "export_response",
     "get_kind",
+    "local_minute",
     "may_import",
     "records_export",
     "records_import",

@@ -5,6 +5,7 @@ choose the records, and confidential columns are blank where the person may not 
 is the platform itself (the CLI): every record, every column.
 """
 
+import datetime
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -115,6 +116,11 @@ def _xlsx_response(filename: str) -> HttpResponse:
     response = HttpResponse(content_type=XLSX_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+def local_minute(moment: datetime.datetime | None) -> str:
+    """A moment as a table cell: the platform's local date and minute (2025-03-10 14:20), empty for none."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def table_response(label: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> HttpResponse:

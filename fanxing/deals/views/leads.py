@@ -10,14 +10,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from fanxing.accounts import permissions
 from fanxing.accounts.models import Role, User
 from fanxing.achievements.selectors import achievement_get
 from fanxing.core.forms import add_service_error, error_text
-from fanxing.core.io import table_response
+from fanxing.core.io import local_minute, table_response
 from fanxing.core.models import AuditEntry
 from fanxing.core.record_views import safe_next
 from fanxing.core.rendering import paginate, query_without_page
@@ -119,8 +118,8 @@ def lead_row(lead: Any) -> list[Any]:
         lead.get_source_display(),
         round(lead.score, 4) if lead.score is not None else "",
         lead.assignment,
-        timezone.localtime(lead.last_activity_at).strftime("%Y-%m-%d %H:%M"),
-        timezone.localtime(lead.created_at).strftime("%Y-%m-%d %H:%M"),
+        local_minute(lead.last_activity_at),
+        local_minute(lead.created_at),
     ]
 
 

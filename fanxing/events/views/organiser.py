@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from fanxing.accounts import permissions
 from fanxing.core.forms import add_service_error, error_text
-from fanxing.core.io import table_response
+from fanxing.core.io import local_minute, table_response
 from fanxing.core.tabular import Column
 from fanxing.events import services
 from fanxing.events.forms import EventForm
@@ -28,7 +28,6 @@ from fanxing.events.selectors import (
     registrations_of,
     requests_of,
 )
-from fanxing.events.views.public import when
 
 
 def managed(request: HttpRequest, pk: int) -> Event:
@@ -188,8 +187,8 @@ def registrations(request: HttpRequest, pk: int) -> HttpResponse:
                     "、".join(a.title for a in r.achievements.all()),
                     "、".join(d.title for d in r.demands.all()),
                     "、".join(event.slot_label(s) for s in r.unavailable_slots if s < event.slot_count),
-                    when(r.created_at),
-                    when(r.checked_in_at),
+                    local_minute(r.created_at),
+                    local_minute(r.checked_in_at),
                 ]
                 for r in rows
             ),
@@ -229,7 +228,7 @@ def request_rows(rows: Any) -> Any:
             r.to_registration.organisation.name,
             r.note,
             r.get_status_display(),
-            when(r.created_at),
+            local_minute(r.created_at),
         ]
         for r in rows
     )
@@ -268,7 +267,7 @@ MEETING_COLUMNS = [
 def meeting_row(event: Event, m: Meeting) -> list[Any]:
     return [
         m.slot + 1,
-        f"{when(event.slot_start(m.slot))[-5:]}–{when(event.slot_end(m.slot))[-5:]}",
+        f"{local_minute(event.slot_start(m.slot))[-5:]}–{local_minute(event.slot_end(m.slot))[-5:]}",
         m.table,
         m.registration_a.organisation.name,
         m.registration_b.organisation.name,

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from fanxing.accounts import permissions
-from fanxing.core.io import table_response
+from fanxing.core.io import local_minute, table_response
 from fanxing.core.rendering import paginate, query_without_page
 from fanxing.core.tabular import Column
 from fanxing.events.models import Event
@@ -25,18 +25,14 @@ EVENT_COLUMNS = [
 ]
 
 
-def when(moment: object) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""  # type: ignore[arg-type]
-
-
 def event_row(e: Event) -> list[object]:
     return [
         e.pk,
         e.title,
         e.get_kind_display(),
         e.organiser.name,
-        when(e.starts_at),
-        when(e.ends_at),
+        local_minute(e.starts_at),
+        local_minute(e.ends_at),
         e.place or e.online_url,
         e.get_status_display(),
         getattr(e, "registered", 0),

@@ -3,10 +3,12 @@ with the application or already reviewing it, and only by those who run the call
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from fanxing.poc import services
 from fanxing.poc.models import PocCall, ReviewAssignment
 from fanxing.poc.tests.base import PocTestCase
+from tests.base import sheet
 
 
 class ReplaceReviewerTest(PocTestCase):
@@ -79,3 +81,13 @@ class ReplaceReviewerTest(PocTestCase):
         self.assertEqual(
             self.client.get(reverse("poc:assignment_replace", args=[self.second.pk])).status_code, 403
         )
+
+
+class ExportTimesTest(PocTestCase):
+    def test_the_exports_give_times_in_the_platforms_zone(self) -> None:
+        call = self.make_call(reviewers_per_application=1)
+        application = self.apply(call, self.tto_staff, self.qdu_achievement)
+        self.login(self.bureau_admin)
+        rows = sheet(self.client.get(reverse("poc:call_admin", args=[call.pk]), {"export": "xlsx"}))
+        local = timezone.localtime(application.submitted_at).strftime("%Y-%m-%d %H:%M")
+        self.assertEqual(rows[1][-1], local, "Asia/Shanghai, not UTC")
