@@ -11,13 +11,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from fanxing.accounts.models import User
 from fanxing.core.models import AuditEntry
 from fanxing.deals.models import RewardDistribution, RewardPayout, RewardRule
 from fanxing.deals.services import cost_add, payment_add, payout_mark_paid, reward_distribute
 from fanxing.deals.tests.test_contracts import SIGNED, ContractTestCase
+from tests.base import sheet
 
 TEAM = [("甲", "50"), ("乙", "30"), ("丙", "20")]
 DECIDED = datetime.date(2026, 7, 1)
@@ -150,11 +150,6 @@ class RewardDistributeTest(RewardTestCase):
             payout_mark_paid(by=self.tto_admin, payout=payout, paid_on=DECIDED)
 
 
-def sheet_rows(content: bytes) -> list[tuple[Any, ...]]:
-    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
-    return list(sheet.iter_rows(values_only=True))
-
-
 def cents(value: Any) -> D:
     return D(str(value)).quantize(D("0.01"))
 
@@ -237,7 +232,7 @@ class RewardPageTest(RewardTestCase):
 
     def test_the_calculation_exported_shows_the_same_lines_and_amounts_to_the_cent(self) -> None:
         self.login(self.tto_staff)
-        rows = sheet_rows(self.client.get(self.url + "?export=xlsx").content)
+        rows = sheet(self.client.get(self.url + "?export=xlsx"))
         self.assertEqual(rows[0], ("项目", "金额", "单位", "说明"))
         amounts = {label: (cents(amount), unit) for label, amount, unit, _ in rows[1:]}
         self.assertEqual(amounts["净收入"], (D("1166543.22"), "元"))
@@ -248,7 +243,7 @@ class RewardPageTest(RewardTestCase):
         distribution = self.distribute()
         self.login(self.tto_staff)
         url = reverse("deals:distribution_export", args=[distribution.pk])
-        rows = sheet_rows(self.client.get(url).content)
+        rows = sheet(self.client.get(url))
         payouts = {label: cents(amount) for label, amount, *_ in rows[1:] if label.startswith("奖励：")}
         self.assertEqual(
             payouts, {"奖励：甲": D("408290.13"), "奖励：乙": D("244974.07"), "奖励：丙": D("163316.05")}
@@ -264,15 +259,15 @@ class RewardPageTest(RewardTestCase):
         self.assertRedirects(response, self.url)
         ledger = reverse("deals:payouts")
         self.login(self.tto_staff)
-        rows = sheet_rows(self.client.get(ledger + "?paid=unpaid&year=2026&export=xlsx").content)
+        rows = sheet(self.client.get(ledger + "?paid=unpaid&year=2026&export=xlsx"))
         self.assertEqual(
             sorted((r[4], cents(r[7])) for r in rows[1:]), [("丙", D("163316.05")), ("乙", D("244974.07"))]
         )
-        rows = sheet_rows(self.client.get(ledger + "?paid=paid&export=xlsx").content)
+        rows = sheet(self.client.get(ledger + "?paid=paid&export=xlsx"))
         self.assertEqual(
             [(r[4], r[9], r[10]) for r in rows[1:]], [("甲", "已发放", datetime.datetime(2026, 7, 10))]
         )
-        self.assertEqual(len(sheet_rows(self.client.get(ledger + "?year=2025&export=xlsx").content)), 1)
+        self.assertEqual(len(sheet(self.client.get(ledger + "?year=2025&export=xlsx"))), 1)
         page = self.client.get(ledger)
         self.assertContains(page, "163,316.05")
         self.assertContains(page, '奖励合计 <span class="font-monospace">816,580.25</span> 元')
