@@ -249,18 +249,14 @@ def top_organisations(year: int, limit: int = 10) -> list[Cell]:
     if found is None:
         return []
     indicator, records = found
-    rows = (
-        records.values("organisation", "organisation__name", "organisation__code")
-        .annotate(n=Count("pk"), amount=Sum("amount"))
-        .order_by("-amount", "organisation__name")[:limit]
-    )
+    rows = s.contracts_by_organisation(records).order_by("-total", "name")[:limit]
     rest = indicator.code.split(".", 1)[1]
     return [
         Cell(
-            row["organisation__name"],
-            Decimal(row["n"]),
-            f"{s.organisation_key_of(row['organisation__code'], row['organisation'])}.{rest}",
-            amount=_money(row["amount"]),
+            row["name"],
+            Decimal(row["projects"]),
+            f"{s.organisation_key_of(row['code'], row['organisation'])}.{rest}",
+            amount=_money(row["total"]),
             organisation_id=row["organisation"],
         )
         for row in rows

@@ -81,11 +81,8 @@ def _contracts(period: Period) -> Any:
 def rankings(period: Period) -> dict[str, list[dict[str, Any]]]:
     """Organisations by contract amount and by count, managers by deals, fields by activity."""
     rows = list(
-        _contracts(period)
-        .values("organisation", name=F("organisation__name"), code=F("organisation__code"))
-        .annotate(
-            projects=Count("id"),
-            total=Sum("amount"),
+        s.contracts_by_organisation(
+            _contracts(period),
             conversions=Count("id", filter=Q(kind__in=CONVERSION_KINDS)),
             conversion_total=Sum("amount", filter=Q(kind__in=CONVERSION_KINDS)),
         )

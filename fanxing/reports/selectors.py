@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, QuerySet, Sum
 from django.utils import timezone
 
 from fanxing.accounts import permissions
@@ -40,6 +40,17 @@ def organisation_key(organisation: Organisation) -> str:
 def organisation_key_of(code: str | None, pk: int) -> str:
     """An organisation's key in figure keys and anchors: its code (qdu), or org<id> for one without."""
     return code or f"org{pk}"
+
+
+def contracts_by_organisation(contracts: QuerySet[Any], **more: Any) -> QuerySet[Any]:
+    """Contracts grouped by their organisation: each row's organisation (id), name, code, projects (how
+    many) and total (万元), with `more` annotations; unordered. The leaderboard's rankings and the
+    dashboard's top organisations read it."""
+    return (
+        contracts.order_by()
+        .values("organisation", name=F("organisation__name"), code=F("organisation__code"))
+        .annotate(projects=Count("pk"), total=Sum("amount"), **more)
+    )
 
 
 def per_organisation(indicator: Indicator) -> bool:
