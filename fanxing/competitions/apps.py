@@ -5,3 +5,9 @@ class CompetitionsConfig(AppConfig):
     name = "fanxing.competitions"
     label = "competitions"
     verbose_name = "创新大赛"
+
+    def ready(self) -> None:
+        from fanxing.competitions.selectors import todo
+        from fanxing.core import workspace
+
+        workspace.register(todo)

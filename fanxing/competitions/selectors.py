@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from fanxing.accounts import permissions
 from fanxing.accounts.permissions import AnyUser
 from fanxing.competitions.models import Assignment, Award, Competition, Entry, Judge, Score
 from fanxing.core.review import Ranked, conflicted, rank
+from fanxing.core.workspace import Todo
 
 
 def entry_organisation_ids(entry: Entry) -> set[int]:
@@ -134,3 +136,14 @@ def results(competition: Competition) -> list[Result]:
 
 def awards_of(competition: Competition) -> QuerySet[Award]:
     return competition.awards.select_related("entry__organisation").order_by("rank")
+
+
+def todo(user: AnyUser) -> list[Todo]:
+    """The workspace's to-do: entries given to this judge and not yet scored."""
+    return [
+        Todo(
+            "待评分的大赛项目",
+            my_assignments(user).filter(score__isnull=True).count(),
+            reverse("competitions:mine"),
+        )
+    ]

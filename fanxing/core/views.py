@@ -22,6 +22,7 @@ from fanxing.core.selectors import organisation_list
 from fanxing.core.services import organisation_save
 from fanxing.core.tabular import Column
 from fanxing.core.workflow import Status
+from fanxing.core.workspace import todos
 from fanxing.demands.models import Demand
 from fanxing.demands.selectors import demand_list
 from fanxing.reports.selectors import latest_published_leaderboard
@@ -121,9 +122,14 @@ def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
 
 @login_required
 def workspace(request: HttpRequest) -> HttpResponse:
-    """What the signed-in user has to do: own records by state, requests to decide, review work."""
+    """What the signed-in user has to do: the apps' to-dos (leads, reviews, meeting requests, coming events),
+    own records by state, requests to decide, review work."""
     user = request.user
-    context: dict[str, object] = {"section": "workspace", "access_requests": access_requests_to_decide(user)}
+    context: dict[str, object] = {
+        "section": "workspace",
+        "access_requests": access_requests_to_decide(user),
+        "todos": todos(user),
+    }
     if user.organisation_id:
         for name, model in (("achievements", Achievement), ("demands", Demand)):
             own = model.objects.filter(organisation_id=user.organisation_id)

@@ -7,12 +7,14 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from fanxing.accounts import permissions
 from fanxing.accounts.permissions import AnyUser
 from fanxing.achievements.models import Achievement
 from fanxing.core.models import Organisation
+from fanxing.core.workspace import Todo
 from fanxing.demands.models import Demand
 from fanxing.events.models import Event, Invitation, Meeting, MeetingRequest, Registration
 from fanxing.matching import indexes
@@ -279,3 +281,41 @@ def _pair_terms(
         return () if row is None else matched_terms(searcher.index, row, tokens)
     hit = next((h for h in hits if h.id == document), None)
     return () if hit is None else hit_terms(None, hit, tokens)
+
+
+def todo(user: AnyUser) -> list[Todo]:
+    """The workspace's to-dos: meeting requests to the user's organisation waiting for an answer, and each
+    coming event it is registered for (with its agenda)."""
+    if not user.organisation_id:
+        return []
+    now = timezone.now()
+    asked = (
+        MeetingRequest.objects.filter(
+            to_registration__organisation_id=user.organisation_id,
+            status=MeetingRequest.Status.REQUESTED,
+            event__status=Event.Status.PUBLISHED,
+        )
+        .values("event", "event__title")
+        .annotate(n=Count("pk"))
+        .order_by("event__starts_at")
+    )
+    found = [
+        Todo(
+            f"待回复的洽谈预约：{r['event__title']}", r["n"], reverse("events:my_requests", args=[r["event"]])
+        )
+        for r in asked
+    ]
+    coming = Registration.objects.filter(
+        organisation_id=user.organisation_id, event__status=Event.Status.PUBLISHED, event__starts_at__gte=now
+    ).select_related("event")
+    for r in coming.order_by("event__starts_at"):
+        day = timezone.localtime(r.event.starts_at)
+        found.append(
+            Todo(
+                f"即将参加：{r.event.title}（{day:%m月%d日}）",
+                1,
+                reverse("events:agenda", args=[r.event_id]),
+                True,
+            )
+        )
+    return found

@@ -6,9 +6,11 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from fanxing.accounts import permissions
 from fanxing.accounts.permissions import AnyUser
+from fanxing.core.workspace import Todo
 from fanxing.poc.models import Milestone, PocApplication, PocCall, PocPlatform, ReviewAssignment
 
 
@@ -117,3 +119,11 @@ def granted(call: PocCall) -> Decimal:
 
 def may_manage(user: AnyUser, call: Any) -> bool:
     return permissions.can_manage_poc_call(user, call)
+
+
+def todo(user: AnyUser) -> list[Todo]:
+    """The workspace's to-do: applications given to this expert and not yet scored, in calls under review."""
+    pending = my_assignments(user).filter(
+        review__isnull=True, application__call__status=PocCall.Status.REVIEWING
+    )
+    return [Todo("待评审的概念验证申报", pending.count(), reverse("poc:reviews"))]

@@ -8,10 +8,13 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from fanxing.accounts import permissions
+from fanxing.accounts.models import Role
 from fanxing.accounts.permissions import AnyUser
+from fanxing.core.workspace import Todo
 from fanxing.deals.models import OPEN_STAGES, Lead, TechContract
 
 
@@ -81,3 +84,16 @@ def manager_results(manager: Any) -> ManagerResults:
         contracts=totals["n"],
         amount=totals["amount"] or Decimal(0),
     )
+
+
+def todo(user: AnyUser) -> list[Todo]:
+    """The workspace's to-dos: the open leads this user follows or may read, and those gone stale."""
+    url = reverse("deals:leads")
+    mine = {"manager_id": user.pk} if user.role == Role.MANAGER else {}
+    query = f"manager={user.pk}&" if mine else ""
+    open_leads = lead_list(user, **mine).filter(stage__in=OPEN_STAGES).count()  # type: ignore[arg-type]
+    stale = lead_list(user, stale=True, **mine).count()  # type: ignore[arg-type]
+    return [
+        Todo("在办的对接线索", open_leads, f"{url}?{query}".rstrip("?&")),
+        Todo("超过期限未跟进的线索", stale, f"{url}?{query}stale=1"),
+    ]

@@ -91,3 +91,20 @@ class ExportTimesTest(PocTestCase):
         rows = sheet(self.client.get(reverse("poc:call_admin", args=[call.pk]), {"export": "xlsx"}))
         local = timezone.localtime(application.submitted_at).strftime("%Y-%m-%d %H:%M")
         self.assertEqual(rows[1][-1], local, "Asia/Shanghai, not UTC")
+
+
+class ReviewTodoTest(PocTestCase):
+    def test_an_expert_sees_the_reviews_to_do_in_the_workspace_until_they_are_done(self) -> None:
+        from fanxing.core.workspace import todos
+
+        call = self.make_call(reviewers_per_application=1)
+        application = self.apply(call, self.tto_staff, self.qdu_achievement)
+        services.call_move(by=self.bureau_admin, call=call, status="reviewing")
+        services.assignments_make(by=self.bureau_admin, call=call)
+        assignment = application.assignments.get()
+        label = "待评审的概念验证申报"
+        self.assertEqual({t.label: t.count for t in todos(assignment.reviewer)}.get(label), 1)
+        services.review_submit(
+            by=assignment.reviewer, assignment=assignment, scores={"tech": 6, "market": 6, "team": 6}
+        )
+        self.assertNotIn(label, {t.label for t in todos(assignment.reviewer)})
