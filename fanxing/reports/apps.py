@@ -18,3 +18,7 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # The computed indicators follow the formulas in the code: every migrate brings the list in step.
         post_migrate.connect(_sync, sender=self)
+        from fanxing.core import workspace
+        from fanxing.reports.selectors import todo
+
+        workspace.register(todo)

@@ -11,11 +11,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, F, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from fanxing.accounts import permissions
 from fanxing.core.models import Organisation
 from fanxing.core.services import summed
+from fanxing.core.workspace import Todo
 from fanxing.reports import evaluation
 from fanxing.reports.formulas import BY_CODE, Formula, Period
 from fanxing.reports.models import Indicator, IndicatorValue, Leaderboard, Target
@@ -350,4 +352,23 @@ def leaderboard_years(user: permissions.AnyUser) -> list[int]:
     """The years whose leaderboard this user may read, newest first."""
     return [
         b.year for b in Leaderboard.objects.order_by("-year") if permissions.can_view_leaderboard(user, b)
+    ]
+
+
+def todo(user: Any) -> list[Todo]:
+    """The workspace's to-do for the bureau: this year's targets at risk or missed (目标执行 on the dashboard)."""
+    if not permissions.can_manage_indicators(user):
+        return []
+    year = timezone.localdate().year
+    behind = [
+        r
+        for r in target_results(year)
+        if r.evaluation.verdict in (evaluation.Verdict.AT_RISK, evaluation.Verdict.MISSED)
+    ]
+    return [
+        Todo(
+            f"{year} 年进度落后或未完成的目标",
+            len(behind),
+            f"{reverse('reports:dashboard')}?year={year}#progress-title",
+        )
     ]

@@ -1,11 +1,17 @@
 """The workspace's to-do list gathers what each app says a user has to do, each with its page."""
 
+import datetime
+from decimal import Decimal
+from unittest import mock
+
 from django.urls import reverse
 
 from fanxing.core.workspace import todos
 from fanxing.deals.services import lead_create
 from fanxing.events import services as events
 from fanxing.events.tests.factories import make_event
+from fanxing.reports import services as reports
+from fanxing.reports.models import Indicator
 from tests.base import PersonasTestCase, make_achievement, make_demand
 
 
@@ -46,3 +52,20 @@ class WorkspaceTodosTest(PersonasTestCase):
         page = self.client.get(reverse("core:workspace"))
         self.assertContains(page, 'data-testid="todos"')
         self.assertContains(page, "在办的对接线索")
+
+    def test_the_bureau_sees_this_years_targets_behind(self) -> None:
+        reports.indicators_sync()
+        reports.target_save(
+            by=self.bureau_admin,
+            indicator=Indicator.objects.get(code="contracts.all.amount"),
+            year=2026,
+            value=Decimal("100000"),
+        )
+        label = "2026 年进度落后或未完成的目标"
+        with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2026, 11, 27)):
+            self.assertEqual(
+                self.labels(self.bureau_admin).get(label),
+                (1, f"{reverse('reports:dashboard')}?year=2026#progress-title"),
+                "no contract by late November against 100,000 万元",
+            )
+            self.assertNotIn(label, self.labels(self.tto_admin), "the bureau's to-do only")
