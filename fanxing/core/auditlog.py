@@ -1,10 +1,11 @@
-"""The audit log in words: an entry's action, and its changes with the field's name and the values' labels as
+"""The audit log in words, and a record's history: an entry's action, and its changes with the field's name and the values' labels as
 the forms show them (a status as 已发布, not published). The entries keep the codes; only the display is
 translated, so a code without a label here still shows, as itself."""
 
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 
 from fanxing.core.models import AuditEntry
@@ -111,13 +112,20 @@ class Change:
     after: Any
 
 
+def entries_of(record: Any, limit: int = 50) -> Any:
+    """A record's history, newest first (the record pages' 审计记录)."""
+    kind = ContentType.objects.get_for_model(record)
+    return AuditEntry.objects.filter(content_type=kind, object_id=record.pk).select_related("actor")[:limit]
+
+
 def action_label(code: str) -> str:
     return ACTIONS.get(code, code)
 
 
 def changes(entry: AuditEntry) -> list[Change]:
-    """The entry's changes, each with its field's name and, for a field with choices, the values' labels."""
-    model = entry.content_type.model_class()
+    """The entry's changes, each with its field's name and, for a field with choices, the values' labels.
+    The record's model comes from ContentType's cache, not a query per entry."""
+    model = ContentType.objects.get_for_id(entry.content_type_id).model_class()
     rows = []
     for key, pair in (entry.changes or {}).items():
         before, after = pair if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)

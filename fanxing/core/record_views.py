@@ -4,7 +4,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,8 +12,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from fanxing.accounts import permissions
 from fanxing.accounts.selectors import access_request_for
 from fanxing.accounts.services import access_request_create
+from fanxing.core.auditlog import entries_of
 from fanxing.core.forms import add_service_error, error_text
-from fanxing.core.models import AuditEntry, TrlLevel
+from fanxing.core.models import TrlLevel
 from fanxing.core.workflow import MOVES, Status
 
 
@@ -31,9 +31,7 @@ def detail_context(request: HttpRequest, record: Any) -> dict[str, Any]:
         "trl_level": TrlLevel.objects.filter(level=getattr(record, "trl", None) or record.min_trl).first(),
     }
     if permissions.can_view_audit(user) or permissions.is_member(user, record.organisation_id):
-        context["audit_entries"] = AuditEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(record), object_id=record.pk
-        ).select_related("actor")[:50]
+        context["audit_entries"] = entries_of(record)
     return context
 
 

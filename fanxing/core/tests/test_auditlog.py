@@ -1,6 +1,8 @@
 """The audit log in words: actions, field names and choice values as the forms show them, on a record's
 history, the bureau's log page and its export; a code without a label still shows, as itself."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from fanxing.achievements.services import achievement_move
@@ -45,3 +47,20 @@ class AuditLogWordsTest(PersonasTestCase):
         rows = sheet(exported)
         published = next(r for r in rows if r[2] == "审核通过并发布")
         self.assertIn("状态：待审核 → 已发布", published[5])
+
+    def test_a_longer_history_costs_no_more_queries(self) -> None:
+        self.login(self.bureau_admin)
+        url = self.record.get_absolute_url()
+        self.client.get(url)
+        with CaptureQueriesContext(connection) as one:
+            self.client.get(url)
+        for n in range(5):
+            audit(
+                actor=self.bureau_admin,
+                action="update",
+                target=self.record,
+                changes={"title": ["旧", f"新{n}"]},
+            )
+        with CaptureQueriesContext(connection) as six:
+            self.assertContains(self.client.get(url), "成果名称：旧 → 新4")
+        self.assertEqual(len(six), len(one))

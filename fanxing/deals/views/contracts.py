@@ -10,15 +10,14 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from fanxing.accounts import permissions
+from fanxing.core.auditlog import entries_of
 from fanxing.core.io import export_response
-from fanxing.core.models import AuditEntry
 from fanxing.core.rendering import paginate, query_without_page, render_page
 from fanxing.deals import forms as contract_forms
 from fanxing.deals.models import TechContract
@@ -84,9 +83,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if permissions.can_view_audit(request.user) or permissions.is_member(
         request.user, contract.organisation_id
     ):
-        context["audit_entries"] = AuditEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(contract), object_id=contract.pk
-        ).select_related("actor")[:50]
+        context["audit_entries"] = entries_of(contract)
     return render(request, "deals/contract_detail.html", context)
 
 

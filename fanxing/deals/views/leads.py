@@ -6,7 +6,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,9 +14,9 @@ from django.views.decorators.http import require_POST
 from fanxing.accounts import permissions
 from fanxing.accounts.models import Role, User
 from fanxing.achievements.selectors import achievement_get
+from fanxing.core.auditlog import entries_of
 from fanxing.core.forms import add_service_error, error_text
 from fanxing.core.io import local_minute, table_response
-from fanxing.core.models import AuditEntry
 from fanxing.core.record_views import safe_next
 from fanxing.core.rendering import paginate, query_without_page
 from fanxing.core.tabular import Column
@@ -158,9 +157,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "activity_form": LeadActivityForm(),
         "assign_form": LeadAssignForm(),
         "stale_days": settings.FANXING_LEAD_STALE_DAYS,
-        "audit_entries": AuditEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(Lead), object_id=lead.pk
-        ).select_related("actor")[:50],
+        "audit_entries": entries_of(lead),
         "section": "leads",
     }
     return render(request, "deals/lead_detail.html", context)
