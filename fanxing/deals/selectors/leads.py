@@ -10,6 +10,7 @@ from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from fanxing.accounts import permissions
 from fanxing.accounts.models import Role
@@ -87,13 +88,14 @@ def manager_results(manager: Any) -> ManagerResults:
 
 
 def todo(user: AnyUser) -> list[Todo]:
-    """The workspace's to-dos: the open leads this user follows or may read, and those gone stale."""
+    """The workspace's to-dos: the open leads this user follows (a manager: those assigned to them) or may
+    read, and those gone stale; each links to the leads page with the same filter."""
+    manager_id = user.pk if user.role == Role.MANAGER else None
+    mine = {"manager": manager_id} if manager_id else {}
+    open_leads = lead_list(user, manager_id=manager_id).filter(stage__in=OPEN_STAGES).count()
+    stale = lead_list(user, manager_id=manager_id, stale=True).count()
     url = reverse("deals:leads")
-    mine = {"manager_id": user.pk} if user.role == Role.MANAGER else {}
-    query = f"manager={user.pk}&" if mine else ""
-    open_leads = lead_list(user, **mine).filter(stage__in=OPEN_STAGES).count()  # type: ignore[arg-type]
-    stale = lead_list(user, stale=True, **mine).count()  # type: ignore[arg-type]
     return [
-        Todo("在办的对接线索", open_leads, f"{url}?{query}".rstrip("?&")),
-        Todo("超过期限未跟进的线索", stale, f"{url}?{query}stale=1"),
+        Todo("在办的对接线索", open_leads, url + ("?" + urlencode(mine) if mine else "")),
+        Todo("超过期限未跟进的线索", stale, f"{url}?{urlencode(mine | {'stale': 1})}"),
     ]
