@@ -9,7 +9,6 @@ import json
 import os
 import queue
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -48,6 +47,7 @@ from fanxing.core.tests.test_import_export import GOOD, ImportExportTestCase, cs
 from fanxing.core.workflow import Status
 from fanxing.matching.indexes import rebuild
 from tests.base import PersonasTestCase, make_achievement
+from tests.faults.support import free_port
 
 ON_REDIS = {"FANXING_JOBS": "rq", "FANXING_REDIS_URL": redis_url()}
 
@@ -376,9 +376,7 @@ class WorkerProcessTests(TransactionTestCase):
         self.tto_staff.save()
         [notice] = notify(users=[self.tto_staff], subject="合同待登记", url="/deals/")
         self.assertEqual(job_queue().count, 1, "the email waits in the queue; the request did not send it")
-        with socket.socket() as s:  # a port nothing listens on: the relay refuses
-            s.bind(("127.0.0.1", 0))
-            closed = str(s.getsockname()[1])
+        closed = str(free_port())  # a port nothing listens on: the relay refuses
         smtp = "django.core.mail.backends.smtp.EmailBackend"
         output = self.finish(
             self.worker(FANXING_EMAIL_BACKEND=smtp, FANXING_EMAIL_HOST="127.0.0.1", FANXING_EMAIL_PORT=closed)

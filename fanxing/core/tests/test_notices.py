@@ -1,13 +1,12 @@
 """In-app notices with an email, sent once per key."""
 
-import socket
-
 from django.core import mail
 from django.urls import reverse
 
 from fanxing.core.models import Notice
 from fanxing.core.services import notice_email_send, notify
 from tests.base import PersonasTestCase
+from tests.faults.support import free_port
 
 
 class NoticeTest(PersonasTestCase):
@@ -42,9 +41,7 @@ class NoticeTest(PersonasTestCase):
     def test_a_mail_server_that_refuses_leaves_the_notice_unsent_for_a_retry(self) -> None:
         self.tto_staff.email = "staff@qdu.example"
         self.tto_staff.save()
-        with socket.socket() as s:  # a port nothing listens on: the connection is refused
-            s.bind(("127.0.0.1", 0))
-            closed = s.getsockname()[1]
+        closed = free_port()  # a port nothing listens on: the connection is refused
         smtp = "django.core.mail.backends.smtp.EmailBackend"
         with self.settings(EMAIL_BACKEND=smtp, EMAIL_HOST="127.0.0.1", EMAIL_PORT=closed, EMAIL_TIMEOUT=2):
             [notice] = notify(users=[self.tto_staff], subject="合同待登记", url="/deals/")

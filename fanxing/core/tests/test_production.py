@@ -7,7 +7,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -16,6 +15,8 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.test import SimpleTestCase, override_settings
+
+from tests.faults.support import free_port
 
 PRODUCTION_ENV = {
     "FANXING_DEBUG": "0",
@@ -36,12 +37,6 @@ class ProductionProfileTest(SimpleTestCase):
         )
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertIn("no issues", result.stdout)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class ServeTest(SimpleTestCase):
